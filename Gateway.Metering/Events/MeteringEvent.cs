@@ -1,0 +1,75 @@
+namespace Gateway.Metering.Events;
+
+/// <summary>
+/// One client request, metered. Immutable once built; exactly one per request. Field names follow the public
+/// <c>/admin/events</c> contract (issue #2); token classes follow USAGE-FORMATS.md §0.
+/// </summary>
+internal sealed record MeteringEvent
+{
+    public required Guid EventId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public required string TenantId { get; init; }
+
+    public required string KeyId { get; init; }
+
+    public required string Provider { get; init; }
+
+    /// <summary>The client-facing route, e.g. <c>/v1/chat/completions</c>.</summary>
+    public required string Endpoint { get; init; }
+
+    /// <summary>The model the client asked for.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>The model the provider says answered.</summary>
+    public string? ServedModel { get; init; }
+
+    public bool Streamed { get; init; }
+
+    public required string Status { get; init; }
+
+    public int HttpStatus { get; init; }
+
+    /// <summary>False for error answers without usage: recorded, never charged.</summary>
+    public bool Billable { get; init; }
+
+    public long InputTokens { get; init; }
+
+    public long OutputTokens { get; init; }
+
+    public long CachedInputTokens { get; init; }
+
+    public long CacheWriteTokens { get; init; }
+
+    public long ReasoningTokens { get; init; }
+
+    public long AudioInputTokens { get; init; }
+
+    public long AudioOutputTokens { get; init; }
+
+    public long TotalTokens { get; init; }
+
+    /// <summary><c>provider</c>, <c>estimated</c> or <c>none</c>.</summary>
+    public required string UsageSource { get; init; }
+
+    public string? Feature { get; init; }
+
+    public string? Environment { get; init; }
+
+    public string? EndUser { get; init; }
+
+    public string? TraceId { get; init; }
+
+    /// <summary>Other <c>X-Meter-*</c> request headers, name (lower case, without the prefix) → value.</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    public int LatencyMs { get; init; }
+
+    /// <summary>Time to the first byte sent to the client; null when none was sent.</summary>
+    public int? TtftMs { get; init; }
+
+    /// <summary>The provider's usage block as sent (JSON), when there was one.</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(RawJsonConverter))]
+    public string? RawUsage { get; init; }
+}

@@ -1,0 +1,82 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Gateway.Metering.Requests;
+
+/// <summary>
+/// The text of a request that the model reads as input (messages, prompt, input, instructions, tool definitions),
+/// for estimating input tokens when the provider reports none. Roles and part types count too, as they reach the
+/// model as tokens.
+/// </summary>
+internal static class RequestText
+{
+    public static (string Text, int Messages) Extract(ReadOnlySpan<byte> body)
+    {
+        var text = new StringBuilder();
+        var messages = 0;
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 128 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return (string.Empty, 0);
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var counted = reader.ValueTextEquals("messages"u8) || reader.ValueTextEquals("input"u8)
+                    || reader.ValueTextEquals("prompt"u8) || reader.ValueTextEquals("instructions"u8)
+                    || reader.ValueTextEquals("tools"u8) || reader.ValueTextEquals("functions"u8)
+                    || reader.ValueTextEquals("system"u8);
+                var isMessages = reader.ValueTextEquals("messages"u8);
+                reader.Read();
+                if (!counted)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+                {
+                    AppendScalar(ref reader, text);
+                    continue;
+                }
+
+                var depth = reader.CurrentDepth;
+                while (reader.Read() && reader.CurrentDepth > depth)
+                {
+                    if (isMessages && reader.TokenType == JsonTokenType.StartObject && reader.CurrentDepth == depth + 1)
+                    {
+                        messages++;
+                    }
+
+                    AppendScalar(ref reader, text);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Inspection already rejected invalid bodies; keep what was read.
+        }
+
+        return (text.ToString(), messages);
+    }
+
+    private static void AppendScalar(ref Utf8JsonReader reader, StringBuilder text)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                text.Append(reader.GetString()).Append('\n');
+                break;
+            case JsonTokenType.PropertyName when !reader.ValueTextEquals("type"u8) && !reader.ValueTextEquals("role"u8)
+                && !reader.ValueTextEquals("content"u8) && !reader.ValueTextEquals("text"u8):
+                // Tool schemas: the property names are part of what the model reads.
+                text.Append(reader.GetString()).Append(' ');
+                break;
+            case JsonTokenType.Number:
+                text.Append(Encoding.UTF8.GetString(reader.ValueSpan)).Append(' ');
+                break;
+        }
+    }
+}

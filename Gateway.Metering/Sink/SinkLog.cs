@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Metering.Sink;
+
+/// <summary>Sink log messages; event ids 3000–3099.</summary>
+internal static partial class SinkLog
+{
+    [LoggerMessage(3000, LogLevel.Debug, "Wrote {Inserted} new of {Count} events")]
+    public static partial void BatchWritten(this ILogger logger, int inserted, int count);
+
+    [LoggerMessage(3001, LogLevel.Warning, "Writing {Count} events failed (attempt {Attempt}); retrying in {Delay}")]
+    public static partial void BatchFailed(this ILogger logger, Exception exception, int count, int attempt, TimeSpan delay);
+
+    [LoggerMessage(3002, LogLevel.Error, "Shutdown timed out with {Count} events not written")]
+    public static partial void DrainTimedOut(this ILogger logger, int count);
+
+    [LoggerMessage(3003, LogLevel.Information, "Applied migration {Version} ({Name})")]
+    public static partial void MigrationApplied(this ILogger logger, int version, string name);
+
+    [LoggerMessage(3004, LogLevel.Information, "Event queue drained")]
+    public static partial void Drained(this ILogger logger);
+}

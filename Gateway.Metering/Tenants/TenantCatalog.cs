@@ -1,0 +1,97 @@
+using Dapper;
+using Npgsql;
+
+namespace Gateway.Metering.Tenants;
+
+/// <summary>Tenants and virtual keys in Postgres: the admin API's side, never the request path's.</summary>
+internal sealed class TenantCatalog(NpgsqlDataSource dataSource, TimeProvider time)
+{
+    /// <summary>Creates the tenant; false when the id is taken.</summary>
+    public async Task<(bool Created, Tenant Tenant)> CreateAsync(string id, string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var created = await connection.QuerySingleOrDefaultAsync<TenantRow>(new CommandDefinition(
+            """
+            INSERT INTO tenants (id, name, status, created_at) VALUES (@id, @name, 'active', @now)
+            ON CONFLICT (id) DO NOTHING
+            RETURNING id, name, status, created_at
+            """,
+            new { id, name, now = time.GetUtcNow() },
+            cancellationToken: cancellationToken));
+        if (created is not null)
+        {
+            return (true, created.ToTenant());
+        }
+
+        return (false, (await FindAsync(id, cancellationToken))!);
+    }
+
+    public async Task<Tenant?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<TenantRow>(new CommandDefinition(
+            "SELECT id, name, status, created_at FROM tenants WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+        return row?.ToTenant();
+    }
+
+    public async Task<DateTimeOffset> AddKeyAsync(string tenantId, string keyId, string name, string prefix, byte[] hash, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, created_at)
+            VALUES (@keyId, @tenantId, @name, @prefix, @hash, @now)
+            """,
+            new { keyId, tenantId, name, prefix, hash, now },
+            cancellationToken: cancellationToken));
+        return now;
+    }
+
+    /// <summary>Ensures a key with this hash exists for the tenant (the demo seed); idempotent.</summary>
+    public async Task<string> EnsureKeyAsync(string tenantId, string name, string prefix, byte[] hash, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var existing = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT id FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL", new { hash }, cancellationToken: cancellationToken));
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        var keyId = ApiKeys.NewKeyId();
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, created_at)
+            VALUES (@keyId, @tenantId, @name, @prefix, @hash, @now)
+            ON CONFLICT (key_hash) DO UPDATE SET revoked_at = NULL, tenant_id = EXCLUDED.tenant_id
+            """,
+            new { keyId, tenantId, name, prefix, hash, now = time.GetUtcNow() },
+            cancellationToken: cancellationToken));
+        return (await connection.QuerySingleAsync<string>(new CommandDefinition(
+            "SELECT id FROM api_keys WHERE key_hash = @hash", new { hash }, cancellationToken: cancellationToken)));
+    }
+
+    /// <summary>Marks the key revoked; returns its hash, or null when no such live key exists.</summary>
+    public async Task<byte[]?> RevokeKeyAsync(string keyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<byte[]>(new CommandDefinition(
+            "UPDATE api_keys SET revoked_at = @now WHERE id = @keyId AND revoked_at IS NULL RETURNING key_hash",
+            new { keyId, now = time.GetUtcNow() },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<(byte[] Hash, KeyIdentity Identity)>> LiveKeysAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(byte[] Hash, string TenantId, string KeyId)>(new CommandDefinition(
+            "SELECT key_hash, tenant_id, id FROM api_keys WHERE revoked_at IS NULL", cancellationToken: cancellationToken));
+        return [.. rows.Select(r => (r.Hash, new KeyIdentity(r.TenantId, r.KeyId)))];
+    }
+
+    private sealed record TenantRow(string id, string name, string status, DateTime created_at)
+    {
+        public Tenant ToTenant() => new(id, name, status, new DateTimeOffset(DateTime.SpecifyKind(created_at, DateTimeKind.Utc)));
+    }
+}

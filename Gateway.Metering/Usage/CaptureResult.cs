@@ -1,0 +1,38 @@
+using System.Text;
+
+namespace Gateway.Metering.Usage;
+
+/// <summary>What a capture learnt from a response body.</summary>
+internal sealed class CaptureResult
+{
+    /// <summary>The provider's usage, normalised; null when the body carried none.</summary>
+    public TokenUsage? Usage { get; set; }
+
+    /// <summary>The usage block exactly as the provider sent it (compact JSON).</summary>
+    public string? RawUsage { get; set; }
+
+    public string? ServedModel { get; set; }
+
+    /// <summary>An error object or error event arrived in the body.</summary>
+    public bool ErrorSeen { get; set; }
+
+    /// <summary>The body ended the way the API ends a whole answer (<c>[DONE]</c>, a terminal event, a whole JSON
+    /// document); false for a cut stream.</summary>
+    public bool Finished { get; set; }
+
+    /// <summary>Text delivered to the client, for estimating output when usage is missing.</summary>
+    public StringBuilder DeliveredText { get; } = new();
+
+    public long DeliveredTextOverflowChars { get; set; }
+
+    internal void TakeUsage(byte[]? usage)
+    {
+        if (usage is null)
+        {
+            return;
+        }
+
+        Usage = OpenAiUsageReader.Read(usage);
+        RawUsage = Encoding.UTF8.GetString(usage);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.Tokenizers;
+
+namespace Gateway.Metering.Usage;
+
+/// <summary>
+/// Counts tokens with the model's tiktoken encoding (Microsoft.ML.Tokenizers, data from its packages, nothing
+/// downloaded). Used when a provider reports no usage, and by the simulated provider, so the two agree.
+/// </summary>
+internal sealed class TokenEstimator
+{
+    /// <summary>Chat formatting adds a few tokens per message (role markers); OpenAI's cookbook counts 3, plus 3 to
+    /// prime the reply.</summary>
+    public const int TokensPerMessage = 3;
+
+    public static readonly string[] KnownEncodings = ["o200k_base", "cl100k_base"];
+
+    private readonly TokenizerOptions _options;
+    private readonly KeyValuePair<string, string>[] _prefixes;
+    private readonly ConcurrentDictionary<string, Lazy<Tokenizer>> _byEncoding = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _encodingByModel = new(StringComparer.Ordinal);
+
+    public TokenEstimator(IOptions<TokenizerOptions> options)
+    {
+        _options = options.Value;
+        _prefixes = [.. _options.Models.OrderByDescending(p => p.Key.Length)];
+    }
+
+    public int Count(string? model, string text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return 0;
+        }
+
+        return For(model).CountTokens(text);
+    }
+
+    /// <summary>Input tokens of a chat-style request: its text plus the per-message framing.</summary>
+    public long CountInput(string? model, string text, int messages)
+        => Count(model, text) + (messages > 0 ? (messages * TokensPerMessage) + TokensPerMessage : 0);
+
+    public string EncodingFor(string? model)
+    {
+        model ??= string.Empty;
+        return _encodingByModel.GetOrAdd(model, static (m, self) => self.Resolve(m), this);
+    }
+
+    private Tokenizer For(string? model)
+    {
+        var encoding = EncodingFor(model);
+        return _byEncoding.GetOrAdd(encoding, static e => new Lazy<Tokenizer>(() => TiktokenTokenizer.CreateForEncoding(e))).Value;
+    }
+
+    private string Resolve(string model)
+    {
+        foreach (var (prefix, encoding) in _prefixes)
+        {
+            if (model.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return encoding;
+            }
+        }
+
+        if (model.StartsWith("gpt-4-", StringComparison.OrdinalIgnoreCase) || model.Equals("gpt-4", StringComparison.OrdinalIgnoreCase)
+            || model.StartsWith("gpt-3.5", StringComparison.OrdinalIgnoreCase)
+            || model.StartsWith("text-embedding-", StringComparison.OrdinalIgnoreCase))
+        {
+            return "cl100k_base";
+        }
+
+        return _options.DefaultEncoding;
+    }
+}

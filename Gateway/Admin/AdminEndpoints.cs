@@ -1,0 +1,13 @@
+namespace Gateway.Admin;
+
+/// <summary>The admin API under <c>/admin</c>, all behind the admin token.</summary>
+internal static class AdminEndpoints
+{
+    public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder endpoints)
+    {
+        var admin = endpoints.MapGroup("/admin").AddEndpointFilter<AdminTokenFilter>();
+        admin.MapTenantEndpoints();
+        admin.MapEventEndpoints();
+        return endpoints;
+    }
+}

@@ -1,0 +1,104 @@
+using Gateway.Metering.Usage;
+
+namespace Gateway.Capture;
+
+/// <summary>
+/// Stands in for the response body while YARP copies the upstream answer: every piece goes to the client as soon as
+/// it arrives (only a held-back partial SSE event waits for its end), and the usage capture sees it on the way.
+/// The capture is picked at the first write, when status and content type are known.
+/// </summary>
+internal sealed class CaptureStream(Stream inner, HttpResponse response, ApiKind api, bool stripInjectedUsage, TimeProvider time, long startedAt) : Stream
+{
+    private IUsageCapture? _capture;
+
+    /// <summary>When the first byte was handed to the client (a <see cref="TimeProvider"/> timestamp).</summary>
+    public long? FirstByteAt { get; private set; }
+
+    public bool Streamed { get; private set; }
+
+    public long StartedAt => startedAt;
+
+    /// <summary>Ends the capture; writes any held-back bytes (a cut SSE event) unless the client is gone.</summary>
+    public async Task<CaptureResult?> CompleteAsync(bool clientGone)
+    {
+        if (_capture is null)
+        {
+            return null;
+        }
+
+        var rest = _capture.Complete();
+        if (!rest.IsEmpty && !clientGone)
+        {
+            try
+            {
+                await inner.WriteAsync(rest);
+                await inner.FlushAsync();
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+            {
+                // The client left while we wrote the tail; the event still records what was delivered.
+            }
+        }
+
+        return _capture.Result;
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var capture = _capture ??= Start();
+        var toClient = capture.Observe(buffer);
+        if (toClient.IsEmpty)
+        {
+            return;
+        }
+
+        FirstByteAt ??= time.GetTimestamp();
+        await inner.WriteAsync(toClient, cancellationToken);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count)
+        => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    public override void Flush() => inner.Flush();
+
+    private IUsageCapture Start()
+    {
+        Streamed = response.ContentType?.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
+        return UsageCaptures.Create(api, Streamed, stripInjectedUsage && Streamed);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _capture?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+}

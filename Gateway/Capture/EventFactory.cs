@@ -1,0 +1,92 @@
+using Gateway.Metering.Events;
+using Gateway.Metering.Requests;
+using Gateway.Metering.Usage;
+
+namespace Gateway.Capture;
+
+/// <summary>
+/// Makes the one event of a request from what was known before forwarding and how it ended. A usage block the
+/// provider sent always wins, even when it says zero; without one, an answered request is estimated with the
+/// tokenizer (input from the request, output from the text that reached the client) and flagged; an error answer
+/// without usage is recorded as not billable.
+/// </summary>
+internal sealed class EventFactory(TokenEstimator estimator)
+{
+    public MeteringEvent Create(RequestContext request, RequestOutcome outcome)
+    {
+        var capture = outcome.Capture;
+        var status = outcome.ClientGone ? EventStatus.ClientCancelled
+            : outcome.UpstreamFailed || outcome.HttpStatus >= 400 || capture is null || capture.ErrorSeen
+                || (outcome.Streamed && !capture.Finished) ? EventStatus.UpstreamError
+            : EventStatus.Completed;
+
+        TokenUsage usage;
+        UsageSource source;
+        bool billable;
+        if (capture?.Usage is { } reported)
+        {
+            (usage, source, billable) = (reported, UsageSource.Provider, true);
+        }
+        else if ((!outcome.UpstreamAnswered && !outcome.ClientGone) || outcome.HttpStatus >= 400)
+        {
+            // Never reached a model (connection refused, 4xx/5xx answer): nothing to bill.
+            (usage, source, billable) = (TokenUsage.Zero, UsageSource.None, false);
+        }
+        else
+        {
+            (usage, source, billable) = (Estimate(request, capture), UsageSource.Estimated, true);
+        }
+
+        return new MeteringEvent
+        {
+            EventId = request.EventId,
+            OccurredAt = request.OccurredAt,
+            TenantId = request.Identity.TenantId,
+            KeyId = request.Identity.KeyId,
+            Provider = request.Provider,
+            Endpoint = request.Endpoint,
+            Model = request.Facts.Model,
+            ServedModel = capture?.ServedModel,
+            Streamed = outcome.Streamed,
+            Status = status,
+            HttpStatus = outcome.HttpStatus,
+            Billable = billable,
+            InputTokens = usage.Input,
+            OutputTokens = usage.Output,
+            CachedInputTokens = usage.CachedInput,
+            CacheWriteTokens = usage.CacheWrite,
+            ReasoningTokens = usage.Reasoning,
+            AudioInputTokens = usage.AudioInput,
+            AudioOutputTokens = usage.AudioOutput,
+            TotalTokens = usage.Total,
+            UsageSource = source switch
+            {
+                UsageSource.Provider => "provider",
+                UsageSource.Estimated => "estimated",
+                _ => "none",
+            },
+            Feature = request.Feature,
+            Environment = request.Environment,
+            EndUser = request.Facts.User,
+            TraceId = request.TraceId,
+            Metadata = request.Metadata,
+            LatencyMs = outcome.LatencyMs,
+            TtftMs = outcome.TtftMs,
+            RawUsage = capture?.RawUsage,
+        };
+    }
+
+    private TokenUsage Estimate(RequestContext request, CaptureResult? capture)
+    {
+        var (text, messages) = RequestText.Extract(request.Body.Span);
+        var input = estimator.CountInput(request.Facts.Model, text, messages);
+        long output = 0;
+        if (capture is not null && request.Api != ApiKind.Embeddings)
+        {
+            output = estimator.Count(request.Facts.Model, capture.DeliveredText.ToString())
+                + ((capture.DeliveredTextOverflowChars + 3) / 4);
+        }
+
+        return new TokenUsage(input, output).Normalized();
+    }
+}

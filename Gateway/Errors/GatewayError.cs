@@ -1,0 +1,32 @@
+namespace Gateway.Errors;
+
+/// <summary>
+/// An expected failure, as a value. <see cref="OpenAiErrorWriter"/> is the one place these become HTTP answers, in
+/// the OpenAI error shape <c>{"error":{"message","type","param","code"}}</c> that the official SDKs parse.
+/// </summary>
+internal sealed record GatewayError(GatewayErrorKind Kind, string Message, string? Param = null)
+{
+    public static GatewayError MissingKey() => new(GatewayErrorKind.InvalidApiKey,
+        "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'.");
+
+    public static GatewayError InvalidKey() => new(GatewayErrorKind.InvalidApiKey, "Incorrect API key provided.");
+
+    public static GatewayError InvalidAdminToken() => new(GatewayErrorKind.InvalidAdminToken, "Invalid or missing admin token.");
+
+    public static GatewayError InvalidJson(string message) => new(GatewayErrorKind.InvalidJson, message);
+
+    public static GatewayError InvalidRequest(string message, string? param = null) => new(GatewayErrorKind.InvalidRequest, message, param);
+
+    public static GatewayError BodyTooLarge(long limit) => new(GatewayErrorKind.BodyTooLarge,
+        $"The request body is larger than the gateway's limit of {limit} bytes.");
+
+    public static GatewayError NotFound(string message) => new(GatewayErrorKind.NotFound, message);
+
+    public static GatewayError Conflict(string message) => new(GatewayErrorKind.Conflict, message);
+
+    public static GatewayError MeteringUnavailable() => new(GatewayErrorKind.MeteringUnavailable,
+        "The gateway cannot reach its metering store; the request was not sent. Retry shortly.");
+
+    public static GatewayError StoreUnavailable() => new(GatewayErrorKind.StoreUnavailable,
+        "The gateway cannot reach its database. Retry shortly.");
+}

@@ -1,0 +1,14 @@
+namespace Gateway.Errors;
+
+internal enum GatewayErrorKind
+{
+    InvalidApiKey,
+    InvalidAdminToken,
+    InvalidJson,
+    InvalidRequest,
+    BodyTooLarge,
+    NotFound,
+    Conflict,
+    MeteringUnavailable,
+    StoreUnavailable,
+}

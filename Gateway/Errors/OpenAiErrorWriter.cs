@@ -1,0 +1,59 @@
+using System.Text.Json;
+
+namespace Gateway.Errors;
+
+/// <summary>Maps every <see cref="GatewayError"/> to its status, type and code, and writes it.</summary>
+internal static class OpenAiErrorWriter
+{
+    public static (int Status, string Type, string Code) Map(GatewayErrorKind kind) => kind switch
+    {
+        GatewayErrorKind.InvalidApiKey => (401, "invalid_request_error", "invalid_api_key"),
+        GatewayErrorKind.InvalidAdminToken => (401, "invalid_request_error", "invalid_admin_token"),
+        GatewayErrorKind.InvalidJson => (400, "invalid_request_error", "invalid_json"),
+        GatewayErrorKind.InvalidRequest => (400, "invalid_request_error", "invalid_request"),
+        GatewayErrorKind.BodyTooLarge => (413, "invalid_request_error", "request_too_large"),
+        GatewayErrorKind.NotFound => (404, "invalid_request_error", "not_found"),
+        GatewayErrorKind.Conflict => (409, "invalid_request_error", "conflict"),
+        GatewayErrorKind.MeteringUnavailable => (503, "server_error", "metering_unavailable"),
+        GatewayErrorKind.StoreUnavailable => (503, "server_error", "store_unavailable"),
+        _ => (500, "server_error", "internal_error"),
+    };
+
+    public static async Task WriteAsync(HttpContext context, GatewayError error)
+    {
+        var (status, type, code) = Map(error.Kind);
+        if (context.Response.HasStarted)
+        {
+            return; // too late for a status; the stream itself tells the client
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        writer.WriteStartObject();
+        writer.WriteStartObject("error");
+        writer.WriteString("message", error.Message);
+        writer.WriteString("type", type);
+        if (error.Param is null)
+        {
+            writer.WriteNull("param");
+        }
+        else
+        {
+            writer.WriteString("param", error.Param);
+        }
+
+        writer.WriteString("code", code);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        await writer.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>As an endpoint result, for the admin API.</summary>
+    public static IResult ToResult(this GatewayError error) => new ErrorResult(error);
+
+    private sealed class ErrorResult(GatewayError error) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, error);
+    }
+}

@@ -1,0 +1,128 @@
+using Gateway.Admin;
+using Gateway.Auth;
+using Gateway.Capture;
+using Gateway.Health;
+using Gateway.Metering.Events;
+using Gateway.Metering.Sink;
+using Gateway.Metering.Tenants;
+using Gateway.Metering.Usage;
+using Gateway.Proxy;
+using Gateway.Simulator;
+using Gateway.Startup;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Gateway;
+
+/// <summary>
+/// Composes the gateway. Program.cs and the functional tests both build it here, so tests run the real thing.
+/// <c>--simulator</c> runs only the simulated provider, at <c>/v1</c>, as its own process.
+/// </summary>
+internal static class GatewayApp
+{
+    public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var simulatorOnly = args.Contains("--simulator");
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args.Where(a => a != "--simulator").ToArray(),
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        configure?.Invoke(builder);
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<TokenizerOptions>().BindConfiguration(TokenizerOptions.Section)
+            .Validate(o => TokenEstimator.KnownEncodings.Contains(o.DefaultEncoding), $"{TokenizerOptions.Section}:DefaultEncoding must be one of: {string.Join(", ", TokenEstimator.KnownEncodings)}.")
+            .Validate(o => o.Models.Values.All(TokenEstimator.KnownEncodings.Contains), $"{TokenizerOptions.Section}:Models values must be one of: {string.Join(", ", TokenEstimator.KnownEncodings)}.")
+            .ValidateOnStart();
+        services.AddSingleton<TokenEstimator>();
+        services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        if (simulatorOnly)
+        {
+            var simulator = builder.Build();
+            simulator.MapSimulator("/v1");
+            return simulator;
+        }
+
+        AddGateway(builder);
+        var app = builder.Build();
+        app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+        await app.Services.GetRequiredService<StartupTasks>().RunAsync(CancellationToken.None);
+
+        app.MapHealth();
+        app.MapAdmin();
+        app.MapProxy();
+        if (app.Services.GetRequiredService<UpstreamSelector>().UsesInProcessSimulator)
+        {
+            app.MapSimulator(UpstreamSelector.InProcessPrefix);
+        }
+
+        return app;
+    }
+
+    private static void AddGateway(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddOptions<ProvidersOptions>().BindConfiguration(ProvidersOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProvidersOptions>, ProvidersOptionsValidator>();
+        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section)
+            .Validate(o => o.Token is { Length: >= 16 }, "Admin:Token must be set, at least 16 characters (the admin API's bearer token).")
+            .ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
+            .Validate(o => o.KeyCacheTtl > TimeSpan.Zero && o.KeyCacheTtl <= TimeSpan.FromSeconds(1), "Auth:KeyCacheTtl must be more than 0 and at most 00:00:01.")
+            .ValidateOnStart();
+        services.AddOptions<SinkOptions>().BindConfiguration(SinkOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section)
+            .Validate(o => TenantEndpoints.TenantId().IsMatch(o.TenantId), "Demo:TenantId must match [a-z0-9][a-z0-9_-]{0,63}.")
+            .ValidateOnStart();
+
+        var redis = Required(configuration, "Redis");
+        var postgres = Required(configuration, "Postgres");
+        services.AddSingleton<IConnectionMultiplexer>(_ =>
+        {
+            var options = ConfigurationOptions.Parse(redis);
+            options.AbortOnConnectFail = false; // start and report not-ready rather than crash; reconnects by itself
+            return ConnectionMultiplexer.Connect(options);
+        });
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(postgres).Build());
+
+        services.AddSingleton<EventIds>();
+        services.AddSingleton<ChannelEventSink>();
+        services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<ChannelEventSink>());
+        services.AddSingleton<PostgresEventWriter>();
+        services.AddHostedService<EventFlusherService>();
+        services.AddSingleton<MigrationRunner>();
+        services.AddSingleton<TenantCatalog>();
+        services.AddSingleton<KeyStore>();
+        services.AddSingleton<EventReader>();
+        services.AddSingleton<StartupTasks>();
+
+        services.AddSingleton<KeyCache>();
+        services.AddSingleton<VirtualKeyAuthenticator>();
+        services.AddSingleton<AdminTokenFilter>();
+        services.AddSingleton<UpstreamSelector>();
+        services.AddSingleton<UpstreamClient>();
+        services.AddSingleton<EventFactory>();
+        services.AddSingleton<ProxyHandler>();
+        services.AddHttpForwarder();
+
+        var maxBody = configuration.GetValue<long?>($"{ProxyOptions.Section}:MaxRequestBodySize") ?? new ProxyOptions().MaxRequestBodySize;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = maxBody;
+        });
+    }
+
+    private static string Required(IConfiguration configuration, string name)
+        => configuration.GetConnectionString(name) is { Length: > 0 } value
+            ? value
+            : throw new OptionsValidationException($"ConnectionStrings:{name}", typeof(string), [$"ConnectionStrings:{name} must be set."]);
+}

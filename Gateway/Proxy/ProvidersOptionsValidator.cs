@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Proxy;
+
+/// <summary>Stops the start on a bad provider entry, naming the configuration key.</summary>
+internal sealed class ProvidersOptionsValidator : IValidateOptions<ProvidersOptions>
+{
+    public static readonly string[] Kinds = ["openai", "simulated"];
+
+    public ValidateOptionsResult Validate(string? name, ProvidersOptions options)
+    {
+        var failures = new List<string>();
+        foreach (var (provider, entry) in options)
+        {
+            var kind = entry.Kind ?? (provider.Equals("openai", StringComparison.OrdinalIgnoreCase) ? "openai" : null);
+            if (kind is null || !Kinds.Contains(kind, StringComparer.OrdinalIgnoreCase))
+            {
+                failures.Add($"Providers:{provider}:Kind must be one of: {string.Join(", ", Kinds)} (was '{entry.Kind}').");
+                continue;
+            }
+
+            if (!string.IsNullOrWhiteSpace(entry.BaseUrl)
+                && (!Uri.TryCreate(entry.BaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+            {
+                failures.Add($"Providers:{provider}:BaseUrl must be an absolute http or https URL (was '{entry.BaseUrl}').");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

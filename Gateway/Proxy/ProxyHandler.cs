@@ -1,0 +1,175 @@
+using System.Buffers;
+using Gateway.Auth;
+using Gateway.Capture;
+using Gateway.Errors;
+using Gateway.Metering.Events;
+using Gateway.Metering.Requests;
+using Gateway.Metering.Sink;
+using Gateway.Metering.Usage;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Proxy;
+
+/// <summary>
+/// The way of a metered request: authenticate the virtual key, read and check the body, forward with YARP while the
+/// capture watches the answer, then hand exactly one event to the sink from a <c>finally</c>, whatever happened.
+/// </summary>
+internal sealed class ProxyHandler(
+    VirtualKeyAuthenticator authenticator,
+    UpstreamSelector upstreams,
+    IHttpForwarder forwarder,
+    UpstreamClient client,
+    EventIds eventIds,
+    EventFactory events,
+    IEventSink sink,
+    TimeProvider time,
+    IOptions<ProxyOptions> options,
+    ILogger<ProxyHandler> logger)
+{
+    private readonly ProxyOptions _options = options.Value;
+    private readonly ForwarderRequestConfig _requestConfig = new() { ActivityTimeout = options.Value.UpstreamTimeout };
+    private ProviderTransformer? _transformer;
+
+    public async Task HandleAsync(HttpContext context, ApiKind api)
+    {
+        var startedAt = time.GetTimestamp();
+        var (identity, authError) = await authenticator.AuthenticateAsync(context.Request);
+        if (identity is null)
+        {
+            await OpenAiErrorWriter.WriteAsync(context, authError!);
+            return;
+        }
+
+        byte[]? pooled = null;
+        var length = 0;
+        var facts = new RequestFacts();
+        if (HttpMethods.IsPost(context.Request.Method))
+        {
+            GatewayError? bodyError;
+            (pooled, length, bodyError) = await RequestBodyReader.ReadAsync(context.Request, _options.MaxRequestBodySize, context.RequestAborted);
+            if (bodyError is not null)
+            {
+                await OpenAiErrorWriter.WriteAsync(context, bodyError);
+                return;
+            }
+
+            var inspected = RequestInspector.Inspect(pooled.AsSpan(0, length), out var invalid);
+            if (inspected is null)
+            {
+                ArrayPool<byte>.Shared.Return(pooled!);
+                await OpenAiErrorWriter.WriteAsync(context, GatewayError.InvalidJson(invalid!));
+                return;
+            }
+
+            if (string.IsNullOrEmpty(inspected.Model))
+            {
+                ArrayPool<byte>.Shared.Return(pooled!);
+                await OpenAiErrorWriter.WriteAsync(context, GatewayError.InvalidRequest("You must provide a model parameter.", "model"));
+                return;
+            }
+
+            facts = inspected;
+        }
+
+        try
+        {
+            await ForwardAsync(context, api, identity, facts, pooled, length, startedAt);
+        }
+        finally
+        {
+            if (pooled is not null)
+            {
+                ArrayPool<byte>.Shared.Return(pooled);
+            }
+        }
+    }
+
+    private async Task ForwardAsync(HttpContext context, ApiKind api, Metering.Tenants.KeyIdentity identity, RequestFacts facts, byte[]? body, int length, long startedAt)
+    {
+        var upstream = upstreams.Current;
+        var inject = facts.Stream && !facts.IncludeUsage && api is ApiKind.ChatCompletions or ApiKind.Completions;
+        if (body is not null)
+        {
+            var sent = inject ? StreamOptionsInjector.Inject(body, length, facts) : body.AsMemory(0, length).ToArray();
+            context.Request.Body = new MemoryStream(sent, writable: false);
+            context.Request.ContentLength = sent.Length;
+            context.Request.Headers.TransferEncoding = default;
+        }
+
+        var request = new RequestContext
+        {
+            EventId = eventIds.Next(),
+            OccurredAt = time.GetUtcNow(),
+            Identity = identity,
+            Api = api,
+            Endpoint = context.Request.Path.Value ?? string.Empty,
+            Provider = upstream.Name,
+            Facts = facts,
+            Body = body is null ? ReadOnlyMemory<byte>.Empty : body.AsMemory(0, length),
+            Feature = Header(context, "X-Meter-Feature"),
+            Environment = Header(context, "X-Meter-Environment"),
+            TraceId = Header(context, "X-Meter-Trace-Id"),
+            Metadata = MeterMetadata.From(context.Request.Headers),
+        };
+        context.Response.Headers["X-Request-Id"] = request.EventId.ToString();
+
+        var originalBody = context.Response.Body;
+        var capture = new CaptureStream(originalBody, context.Response, api, inject, time, startedAt);
+        context.Response.Body = capture;
+        var error = ForwarderError.None;
+        CaptureResult? result = null;
+        try
+        {
+            _transformer ??= new ProviderTransformer(upstream);
+            error = await forwarder.SendAsync(context, upstream.BaseUrl, client.Invoker, _requestConfig, _transformer);
+            if (error != ForwarderError.None)
+            {
+                logger.ForwardFailed(request.EventId, upstream.Name, error, context.GetForwarderErrorFeature()?.Exception);
+            }
+        }
+        finally
+        {
+            var clientGone = context.RequestAborted.IsCancellationRequested
+                || error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled;
+            result = await capture.CompleteAsync(clientGone);
+            context.Response.Body = originalBody;
+            var outcome = new RequestOutcome(
+                HttpStatus: context.Response.StatusCode,
+                ClientGone: clientGone,
+                UpstreamFailed: error is not (ForwarderError.None or ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled),
+                UpstreamAnswered: error == ForwarderError.None || context.Response.HasStarted,
+                Streamed: capture.Streamed,
+                Capture: result,
+                LatencyMs: Ms(time.GetElapsedTime(startedAt)),
+                TtftMs: capture.FirstByteAt is { } first ? Ms(time.GetElapsedTime(startedAt, first)) : null);
+            if (api != ApiKind.Models)
+            {
+                await RecordAsync(request, outcome); // listing models uses no tokens: not metered
+            }
+
+            await capture.DisposeAsync();
+        }
+    }
+
+    private async Task RecordAsync(RequestContext request, RequestOutcome outcome)
+    {
+        try
+        {
+            await sink.WriteAsync(events.Create(request, outcome));
+        }
+        catch (Exception ex)
+        {
+            // A bug, not an expected failure: say so loudly, never take the client's answer down with it.
+            logger.EventNotRecorded(request.EventId, ex);
+        }
+    }
+
+    private static int Ms(TimeSpan elapsed) => (int)Math.Min(int.MaxValue, Math.Round(elapsed.TotalMilliseconds));
+
+    private static string? Header(HttpContext context, string name)
+    {
+        var value = context.Request.Headers[name];
+        return value.Count == 0 ? null : MeterMetadata.Bound(value[0]);
+    }
+}

@@ -1,0 +1,11 @@
+namespace Gateway.Proxy;
+
+/// <summary>Proxy log messages; event ids 1000–1099. Never prompts, completions or keys.</summary>
+internal static partial class ProxyLog
+{
+    [LoggerMessage(1000, LogLevel.Warning, "Forwarding {EventId} to {Provider} failed: {Error}")]
+    public static partial void ForwardFailed(this ILogger logger, Guid eventId, string provider, Yarp.ReverseProxy.Forwarder.ForwarderError error, Exception? exception);
+
+    [LoggerMessage(1001, LogLevel.Error, "Recording event {EventId} failed")]
+    public static partial void EventNotRecorded(this ILogger logger, Guid eventId, Exception exception);
+}

@@ -1,0 +1,9 @@
+namespace Gateway.Simulator;
+
+internal enum SimulatedApi
+{
+    Chat,
+    Completions,
+    Responses,
+    Embeddings,
+}
