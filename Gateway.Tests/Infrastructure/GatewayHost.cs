@@ -1,0 +1,112 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Tests.Infrastructure;
+
+/// <summary>
+/// The real gateway (the same composition as Program.cs) on 127.0.0.1 port 0, against the real Redis and Postgres,
+/// with an admin client and helpers to make tenants and read their events.
+/// </summary>
+internal sealed class GatewayHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GatewayHost(WebApplication app, string baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+        Admin = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestServices.AdminToken);
+    }
+
+    public string BaseUrl { get; }
+
+    public HttpClient Admin { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = TestServices.Redis,
+            ["ConnectionStrings:Postgres"] = TestServices.Postgres,
+            ["Admin:Token"] = TestServices.AdminToken,
+            ["Sink:FlushInterval"] = "00:00:00.020",
+            ["Providers:openai:BaseUrl"] = "",
+            ["Demo:Key"] = "",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+
+        var app = await Gateway.GatewayApp.CreateAsync(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(config);
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        });
+        await app.StartAsync();
+        return new GatewayHost(app, app.Urls.First());
+    }
+
+    /// <summary>A new tenant with one key.</summary>
+    public async Task<(string TenantId, string Key, string KeyId)> NewTenantAsync()
+    {
+        var tenant = TestServices.NewTenantId();
+        var created = await Admin.PostAsJsonAsync("/admin/tenants", new { id = tenant, name = "Test " + tenant });
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        var key = await Admin.PostAsJsonAsync($"/admin/tenants/{tenant}/keys", new { name = "test" });
+        Assert.Equal(System.Net.HttpStatusCode.Created, key.StatusCode);
+        var json = await key.Content.ReadFromJsonAsync<JsonElement>();
+        return (tenant, json.GetProperty("key").GetString()!, json.GetProperty("id").GetString()!);
+    }
+
+    public HttpClient Client(string key)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>Waits until the tenant has <paramref name="count"/> events in Postgres, then checks no more come.</summary>
+    public async Task<IReadOnlyList<JsonElement>> EventsAsync(string tenant, int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var events = await ReadEventsAsync(tenant);
+            if (events.Count >= count || DateTime.UtcNow > deadline)
+            {
+                if (events.Count == count)
+                {
+                    await Task.Delay(100);
+                    events = await ReadEventsAsync(tenant);
+                }
+
+                Assert.Equal(count, events.Count);
+                return events;
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
+    private async Task<List<JsonElement>> ReadEventsAsync(string tenant)
+    {
+        var page = await Admin.GetFromJsonAsync<JsonElement>($"/admin/events?tenant={tenant}&limit=1000");
+        return [.. page.GetProperty("data").EnumerateArray()];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Admin.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,16 @@
+namespace Gateway.Tests.Infrastructure;
+
+/// <summary>The real Redis and Postgres the tests use: from the env vars scripts/services.sh exports, else the
+/// loopback ports it starts them on.</summary>
+internal static class TestServices
+{
+    public static string Redis => Environment.GetEnvironmentVariable("GATEWAY_REDIS") ?? "127.0.0.1:6380";
+
+    public static string Postgres => Environment.GetEnvironmentVariable("GATEWAY_POSTGRES_TEST")
+        ?? "Host=127.0.0.1;Port=5433;Username=gateway;Password=gateway;Database=gateway_test";
+
+    public const string AdminToken = "test-admin-token-0123456789abcdef";
+
+    /// <summary>A tenant id no other test (or earlier run) uses.</summary>
+    public static string NewTenantId(string prefix = "t") => prefix + "-" + Guid.NewGuid().ToString("N")[..16];
+}
