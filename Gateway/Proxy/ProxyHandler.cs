@@ -130,14 +130,16 @@ internal sealed class ProxyHandler(
         }
         finally
         {
-            var clientGone = context.RequestAborted.IsCancellationRequested
-                || error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled;
+            // In YARP's terms the "destination" is the upstream. After an upstream failure YARP aborts the client
+            // connection itself, so RequestAborted alone cannot tell who left: the error kind does.
+            var clientGone = error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled
+                or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient;
             result = await capture.CompleteAsync(clientGone);
             context.Response.Body = originalBody;
             var outcome = new RequestOutcome(
                 HttpStatus: context.Response.StatusCode,
                 ClientGone: clientGone,
-                UpstreamFailed: error is not (ForwarderError.None or ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled),
+                UpstreamFailed: error != ForwarderError.None && !clientGone,
                 UpstreamAnswered: error == ForwarderError.None || context.Response.HasStarted,
                 Streamed: capture.Streamed,
                 Capture: result,

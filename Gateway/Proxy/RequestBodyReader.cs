@@ -5,21 +5,27 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Gateway.Proxy;
 
 /// <summary>
-/// Reads a request body whole (the model, stream flag and hold need it before forwarding) into a pooled buffer,
-/// refusing more than the configured limit with 413 before reading it all.
+/// Reads a request body whole (the model, stream flag and hold need it before forwarding) into a pooled buffer and
+/// refuses more than the configured limit with 413. An oversized body is read on and thrown away, up to
+/// <see cref="DrainBytes"/> more, before answering: HTTP clients without <c>Expect: 100-continue</c> (the OpenAI
+/// SDKs) fail on a broken pipe instead of reading the 413 when the server answers while they are still sending.
 /// </summary>
 internal static class RequestBodyReader
 {
+    /// <summary>How much of an oversized body is drained so the client can read its 413.</summary>
+    public const long DrainBytes = 32L * 1024 * 1024;
+
     public static async Task<(byte[]? Buffer, int Length, GatewayError? Error)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > limit)
-        {
-            return (null, 0, GatewayError.BodyTooLarge(limit));
-        }
-
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
-            sizeFeature.MaxRequestBodySize = limit;
+            sizeFeature.MaxRequestBodySize = limit + DrainBytes; // the limit itself is enforced here
+        }
+
+        if (request.ContentLength > limit)
+        {
+            await DrainAsync(request, cancellationToken);
+            return (null, 0, GatewayError.BodyTooLarge(limit));
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 16 * 1024, 1024, limit + 1));
@@ -33,6 +39,7 @@ internal static class RequestBodyReader
                     if (length > limit)
                     {
                         ArrayPool<byte>.Shared.Return(buffer);
+                        await DrainAsync(request, cancellationToken);
                         return (null, 0, GatewayError.BodyTooLarge(limit));
                     }
 
@@ -52,6 +59,7 @@ internal static class RequestBodyReader
                 if (length > limit)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
+                    await DrainAsync(request, cancellationToken);
                     return (null, 0, GatewayError.BodyTooLarge(limit));
                 }
             }
@@ -63,5 +71,24 @@ internal static class RequestBodyReader
         }
 
         return (buffer, length, null);
+    }
+
+    private static async Task DrainAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (await request.Body.ReadAsync(scratch, cancellationToken) > 0)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is BadHttpRequestException or IOException or OperationCanceledException)
+        {
+            // Past the drain allowance, or the client gave up: answer anyway; Kestrel closes the connection.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
     }
 }
