@@ -1,0 +1,50 @@
+using System.Text;
+using Gateway.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Gateway.Tests.Functional;
+
+/// <summary>Start and stop: bad configuration is refused by name; a graceful stop writes every queued event.</summary>
+public sealed class StartupTests
+{
+    [Theory]
+    [InlineData("Providers:openai:BaseUrl", "not a url", "Providers:openai:BaseUrl")]
+    [InlineData("Providers:openai:Kind", "mystery", "Providers:openai:Kind")]
+    [InlineData("Admin:Token", "short", "Admin:Token")]
+    [InlineData("Auth:KeyCacheTtl", "00:00:05", "Auth:KeyCacheTtl")]
+    [InlineData("Metering:Tokenizer:DefaultEncoding", "p50k", "Metering:Tokenizer:DefaultEncoding")]
+    [InlineData("ConnectionStrings:Postgres", "", "ConnectionStrings:Postgres")]
+    public async Task Start_InvalidSetting_FailsNamingTheKey(string key, string value, string named)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?> { [key] = value }));
+
+        Assert.Contains(named, string.Join("\n", error.Failures) + error.Message);
+    }
+
+    [Fact]
+    public async Task Stop_WithEventsQueued_WritesThemAllBeforeExit()
+    {
+        var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Sink:FlushInterval"] = "00:01:00", // nothing is written until the stop drains the queue
+            ["Sink:BatchSize"] = "1000",
+        });
+        var (tenant, key, _) = await gateway.NewTenantAsync();
+        using (var client = gateway.Client(key))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var response = await client.PostAsync("/v1/chat/completions", new StringContent("""{"model":"sim-1","max_tokens":2,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+                response.EnsureSuccessStatusCode();
+            }
+        }
+
+        await gateway.DisposeAsync();
+
+        await using var postgres = NpgsqlDataSource.Create(TestServices.Postgres);
+        await using var command = postgres.CreateCommand("SELECT count(*) FROM metering_events WHERE tenant_id = $1");
+        command.Parameters.AddWithValue(tenant);
+        Assert.Equal(20L, await command.ExecuteScalarAsync());
+    }
+}
