@@ -1,8 +1,11 @@
 using Gateway.Admin;
+using Gateway.Admission;
 using Gateway.Auth;
 using Gateway.Capture;
 using Gateway.Health;
 using Gateway.Metering.Events;
+using Gateway.Metering.Rating;
+using Gateway.Metering.Wallets;
 using Gateway.Metering.Sink;
 using Gateway.Metering.Tenants;
 using Gateway.Metering.Usage;
@@ -79,6 +82,10 @@ internal static class GatewayApp
             .Validate(o => o.KeyCacheTtl > TimeSpan.Zero && o.KeyCacheTtl <= TimeSpan.FromSeconds(1), "Auth:KeyCacheTtl must be more than 0 and at most 00:00:01.")
             .ValidateOnStart();
         services.AddOptions<SinkOptions>().BindConfiguration(SinkOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.HoldTtl >= TimeSpan.FromSeconds(1), "Admission:HoldTtl must be at least 00:00:01.")
+            .Validate(o => o.MaxOutputTokens.Values.All(v => v > 0), "Admission:MaxOutputTokens values must be positive.")
+            .ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section)
             .Validate(o => TenantEndpoints.TenantId().IsMatch(o.TenantId), "Demo:TenantId must match [a-z0-9][a-z0-9_-]{0,63}.")
             .ValidateOnStart();
@@ -98,6 +105,15 @@ internal static class GatewayApp
         services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<ChannelEventSink>());
         services.AddSingleton<PostgresEventWriter>();
         services.AddHostedService<EventFlusherService>();
+        services.AddHostedService<StreamFlusherService>();
+        services.AddSingleton<PriceCatalog>();
+        services.AddSingleton<PriceStore>();
+        services.AddSingleton<PriceBook>();
+        services.AddHostedService(sp => sp.GetRequiredService<PriceBook>());
+        services.AddSingleton<WalletStore>();
+        services.AddSingleton<WalletLedger>();
+        services.AddSingleton<WalletRebuilder>();
+        services.AddSingleton<AdmissionGate>();
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<TenantCatalog>();
         services.AddSingleton<KeyStore>();

@@ -14,7 +14,8 @@ internal sealed class EventReader(NpgsqlDataSource dataSource)
             SELECT event_id, occurred_at, tenant_id, key_id, provider, endpoint, model, served_model, streamed, status,
                    http_status, billable, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,
                    reasoning_tokens, audio_input_tokens, audio_output_tokens, total_tokens, usage_source, feature,
-                   environment, end_user, trace_id, metadata::text AS metadata, latency_ms, ttft_ms, raw_usage::text AS raw_usage
+                   environment, end_user, trace_id, metadata::text AS metadata, latency_ms, ttft_ms, raw_usage::text AS raw_usage,
+                   cost_micros, price_version, admission
             FROM metering_events
             WHERE tenant_id = @tenantId AND (@after::uuid IS NULL OR event_id > @after)
             ORDER BY event_id
@@ -57,6 +58,9 @@ internal sealed class EventReader(NpgsqlDataSource dataSource)
         public int latency_ms { get; init; }
         public int? ttft_ms { get; init; }
         public string? raw_usage { get; init; }
+        public long cost_micros { get; init; }
+        public int? price_version { get; init; }
+        public string admission { get; init; } = "";
 
         public MeteringEvent ToEvent() => new()
         {
@@ -89,6 +93,9 @@ internal sealed class EventReader(NpgsqlDataSource dataSource)
             LatencyMs = latency_ms,
             TtftMs = ttft_ms,
             RawUsage = raw_usage,
+            CostMicros = cost_micros,
+            PriceVersion = price_version,
+            Admission = admission,
         };
     }
 }

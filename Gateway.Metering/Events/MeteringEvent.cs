@@ -69,6 +69,16 @@ internal sealed record MeteringEvent
     /// <summary>Time to the first byte sent to the client; null when none was sent.</summary>
     public int? TtftMs { get; init; }
 
+    /// <summary>What the event was charged, in micro-USD (0 when not billable or unpriced).</summary>
+    public long CostMicros { get; init; }
+
+    /// <summary>The price version it was rated with; null when no price applied.</summary>
+    public int? PriceVersion { get; init; }
+
+    /// <summary><c>checked</c> (admitted against the wallet), <c>bypassed</c> (Redis unreachable, failing open) or
+    /// <c>off</c> (admission switched off by configuration).</summary>
+    public string Admission { get; init; } = "checked";
+
     /// <summary>The provider's usage block as sent (JSON), when there was one.</summary>
     [System.Text.Json.Serialization.JsonConverter(typeof(RawJsonConverter))]
     public string? RawUsage { get; init; }

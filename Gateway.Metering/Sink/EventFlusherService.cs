@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Metering.Sink;
 
 /// <summary>
-/// Drains the event queue into Postgres off the request path: a batch is written when it is full or when its first
+/// Drains the in-process event queue into Postgres off the request path (the fallback for events that could not
+/// go to the Redis stream, see <see cref="StreamFlusherService"/>): a batch is written when it is full or when its first
 /// event has waited <see cref="SinkOptions.FlushInterval"/>. A failed write is retried with backoff, holding the batch
 /// (the queue fills behind it and the request path then waits: nothing is dropped).
 /// Shutdown: the web server stops after hosted services' <c>StopAsync</c>, so the queue is closed and drained only in
@@ -94,25 +95,8 @@ internal sealed class EventFlusherService(
 
     private async Task WriteWithRetryAsync(List<MeteringEvent> batch, CancellationToken abort)
     {
-        var delay = _options.RetryDelay;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var inserted = await writer.WriteAsync(batch, abort);
-                logger.BatchWritten(inserted, batch.Count);
-                batch.Clear();
-                return;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Transient or not, the events must not be lost: keep them and try again. A permanent fault
-                // (schema drift) shows in the log at every attempt.
-                logger.BatchFailed(ex, batch.Count, attempt, delay);
-                await Task.Delay(delay, time, abort);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
-            }
-        }
+        await BatchRetry.WriteAsync(writer, batch, _options, time, logger, abort);
+        batch.Clear();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

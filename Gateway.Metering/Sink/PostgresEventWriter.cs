@@ -15,7 +15,7 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource)
         event_id, occurred_at, tenant_id, key_id, provider, endpoint, model, served_model, streamed, status,
         http_status, billable, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,
         audio_input_tokens, audio_output_tokens, total_tokens, usage_source, feature, environment, end_user, trace_id,
-        metadata, latency_ms, ttft_ms, raw_usage
+        metadata, latency_ms, ttft_ms, raw_usage, cost_micros, price_version, admission
         """;
 
     /// <summary>Returns how many events were new.</summary>
@@ -72,6 +72,17 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource)
                 }
 
                 await WriteNullable(importer, e.RawUsage, NpgsqlDbType.Json, cancellationToken);
+                await importer.WriteAsync(e.CostMicros, NpgsqlDbType.Bigint, cancellationToken);
+                if (e.PriceVersion is { } version)
+                {
+                    await importer.WriteAsync(version, NpgsqlDbType.Integer, cancellationToken);
+                }
+                else
+                {
+                    await importer.WriteNullAsync(cancellationToken);
+                }
+
+                await importer.WriteAsync(e.Admission, NpgsqlDbType.Text, cancellationToken);
             }
 
             await importer.CompleteAsync(cancellationToken);

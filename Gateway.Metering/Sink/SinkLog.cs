@@ -19,4 +19,10 @@ internal static partial class SinkLog
 
     [LoggerMessage(3004, LogLevel.Information, "Event queue drained")]
     public static partial void Drained(this ILogger logger);
+
+    [LoggerMessage(3005, LogLevel.Warning, "Reading the event streams failed; retrying in {Delay}")]
+    public static partial void StreamReadFailed(this ILogger logger, Exception exception, TimeSpan delay);
+
+    [LoggerMessage(3006, LogLevel.Error, "Event stream entry {EntryId} of {Stream} is not an event; moved to {DeadLetter}")]
+    public static partial void PoisonEntry(this ILogger logger, string entryId, string stream, string deadLetter);
 }

@@ -105,7 +105,7 @@ public sealed class FailurePathTests(GatewayFixture fixture)
     [Fact]
     public async Task UpstreamUnreachable_502AndEventNotBillable()
     {
-        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["Providers:openai:BaseUrl"] = "http://127.0.0.1:9/v1" });
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["Providers:openai:BaseUrl"] = "http://127.0.0.1:9/v1", ["Admission:AllowUnpricedModels"] = "true" });
         var (tenant, key, _) = await gateway.NewTenantAsync();
         using var client = gateway.Client(key);
 

@@ -19,8 +19,19 @@ public sealed class GatewayFixture : IAsyncLifetime
         {
             ["Providers:openai:BaseUrl"] = Upstream.BaseUrl,
             ["Providers:openai:ApiKey"] = "sk-provider-secret",
+            ["Admission:AllowUnpricedModels"] = "true", // the fixtures are about usage; their models carry no price
         });
         Simulated = await GatewayHost.StartAsync();
+        await PriceSimulatedModelsAsync(Simulated);
+    }
+
+    /// <summary>Round prices, so costs in tests are easy to check by hand.</summary>
+    internal static async Task PriceSimulatedModelsAsync(GatewayHost gateway)
+    {
+        await gateway.PriceAsync("sim-1", 1m, 2m);
+        await gateway.PriceAsync("sim-mini", 0.5m, 1m);
+        await gateway.PriceAsync("sim-reasoner", 3m, 12m, reasoning: 15m);
+        await gateway.PriceAsync("sim-embed", 0.02m, 0m);
     }
 
     public async Task DisposeAsync()

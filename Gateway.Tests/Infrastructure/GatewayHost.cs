@@ -55,8 +55,8 @@ internal sealed class GatewayHost : IAsyncDisposable
         return new GatewayHost(app, app.Urls.First());
     }
 
-    /// <summary>A new tenant with one key.</summary>
-    public async Task<(string TenantId, string Key, string KeyId)> NewTenantAsync()
+    /// <summary>A new tenant with one key and, unless told otherwise, $100 of credit.</summary>
+    public async Task<(string TenantId, string Key, string KeyId)> NewTenantAsync(decimal credit = 100m)
     {
         var tenant = TestServices.NewTenantId();
         var created = await Admin.PostAsJsonAsync("/admin/tenants", new { id = tenant, name = "Test " + tenant });
@@ -64,8 +64,30 @@ internal sealed class GatewayHost : IAsyncDisposable
         var key = await Admin.PostAsJsonAsync($"/admin/tenants/{tenant}/keys", new { name = "test" });
         Assert.Equal(System.Net.HttpStatusCode.Created, key.StatusCode);
         var json = await key.Content.ReadFromJsonAsync<JsonElement>();
+        if (credit > 0)
+        {
+            var topUp = await Admin.PostAsJsonAsync($"/admin/tenants/{tenant}/credits", new { amount = credit, idempotency_key = "test-seed" });
+            Assert.Equal(System.Net.HttpStatusCode.Created, topUp.StatusCode);
+        }
+
         return (tenant, json.GetProperty("key").GetString()!, json.GetProperty("id").GetString()!);
     }
+
+    /// <summary>Sets a model's price (USD per million tokens) through the admin API.</summary>
+    public async Task PriceAsync(string model, decimal input, decimal output, decimal? cachedInput = null, decimal? cacheWrite = null, decimal? reasoning = null)
+    {
+        var response = await Admin.PutAsJsonAsync($"/admin/prices/{model}", new
+        {
+            input_per_million = input,
+            output_per_million = output,
+            cached_input_per_million = cachedInput,
+            cache_write_per_million = cacheWrite,
+            reasoning_per_million = reasoning,
+        });
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    public async Task<JsonElement> WalletAsync(string tenant) => await Admin.GetFromJsonAsync<JsonElement>($"/admin/tenants/{tenant}/wallet");
 
     public HttpClient Client(string key)
     {

@@ -8,6 +8,8 @@ internal static class AdminEndpoints
         var admin = endpoints.MapGroup("/admin").AddEndpointFilter<AdminTokenFilter>();
         admin.MapTenantEndpoints();
         admin.MapEventEndpoints();
+        admin.MapPriceEndpoints();
+        admin.MapWalletEndpoints();
         return endpoints;
     }
 }

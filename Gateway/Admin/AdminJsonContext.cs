@@ -11,6 +11,12 @@ namespace Gateway.Admin;
 [JsonSerializable(typeof(CreatedKeyResponse))]
 [JsonSerializable(typeof(EventPage))]
 [JsonSerializable(typeof(MeteringEvent))]
+[JsonSerializable(typeof(PriceRequest))]
+[JsonSerializable(typeof(PriceResponse))]
+[JsonSerializable(typeof(PriceList))]
+[JsonSerializable(typeof(CreditRequest))]
+[JsonSerializable(typeof(WalletResponse))]
+[JsonSerializable(typeof(LimitsBody))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;
 
 internal sealed record CreateTenantRequest(string? Id, string? Name);
@@ -22,3 +28,17 @@ internal sealed record CreateKeyRequest(string? Name);
 internal sealed record CreatedKeyResponse(string Id, string Key, string Name, string TenantId, string Prefix, DateTimeOffset CreatedAt);
 
 internal sealed record EventPage(IReadOnlyList<MeteringEvent> Data, bool HasMore);
+
+internal sealed record PriceRequest(decimal? InputPerMillion, decimal? OutputPerMillion, decimal? CachedInputPerMillion, decimal? CacheWritePerMillion, decimal? ReasoningPerMillion);
+
+internal sealed record PriceResponse(string Model, int Version, decimal InputPerMillion, decimal OutputPerMillion, decimal? CachedInputPerMillion, decimal? CacheWritePerMillion, decimal? ReasoningPerMillion);
+
+internal sealed record PriceList(IReadOnlyList<PriceResponse> Data);
+
+internal sealed record CreditRequest(decimal? Amount, string? IdempotencyKey, DateTimeOffset? ExpiresAt, string? Note);
+
+internal sealed record CreditResponse(long Id, decimal Amount, string IdempotencyKey, DateTimeOffset? ExpiresAt, string? Note, DateTimeOffset CreatedAt);
+
+internal sealed record WalletResponse(string TenantId, decimal Balance, decimal Held, decimal Available, string Currency, CreditResponse? Credit = null);
+
+internal sealed record LimitsBody(long? RequestsPerMinute, long? TokensPerMinute, long? TokensPerDay, long? TokensPerMonth);

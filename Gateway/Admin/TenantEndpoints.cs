@@ -20,7 +20,7 @@ internal static partial class TenantEndpoints
         return admin;
     }
 
-    private static async Task<IResult> CreateTenant(HttpRequest request, TenantCatalog tenants)
+    private static async Task<IResult> CreateTenant(HttpRequest request, TenantCatalog tenants, Metering.Wallets.WalletRebuilder rebuilder)
     {
         var (body, error) = await AdminRequest.ReadAsync(request, AdminJsonContext.Default.CreateTenantRequest);
         if (error is not null)
@@ -40,6 +40,11 @@ internal static partial class TenantEndpoints
         }
 
         var (created, tenant) = await tenants.CreateAsync(body.Id, name, request.HttpContext.RequestAborted);
+        if (created)
+        {
+            await rebuilder.EnsureAsync(tenant.Id, request.HttpContext.RequestAborted); // an empty live wallet, ready for credits
+        }
+
         return created
             ? AdminRequest.Json(ToResponse(tenant), AdminJsonContext.Default.TenantResponse, StatusCodes.Status201Created)
             : GatewayError.Conflict($"Tenant '{body.Id}' already exists.").ToResult();

@@ -1,4 +1,6 @@
+using Gateway.Admission;
 using Gateway.Metering.Events;
+using Gateway.Metering.Rating;
 using Gateway.Metering.Requests;
 using Gateway.Metering.Usage;
 
@@ -12,7 +14,7 @@ namespace Gateway.Capture;
 /// </summary>
 internal sealed class EventFactory(TokenEstimator estimator)
 {
-    public MeteringEvent Create(RequestContext request, RequestOutcome outcome)
+    public MeteringEvent Create(RequestContext request, RequestOutcome outcome, AdmissionDecision decision)
     {
         var capture = outcome.Capture;
         var status = outcome.ClientGone ? EventStatus.ClientCancelled
@@ -34,7 +36,7 @@ internal sealed class EventFactory(TokenEstimator estimator)
         }
         else
         {
-            (usage, source, billable) = (Estimate(request, capture), UsageSource.Estimated, true);
+            (usage, source, billable) = (Estimate(request, capture, decision.InputEstimate), UsageSource.Estimated, true);
         }
 
         return new MeteringEvent
@@ -73,13 +75,21 @@ internal sealed class EventFactory(TokenEstimator estimator)
             LatencyMs = outcome.LatencyMs,
             TtftMs = outcome.TtftMs,
             RawUsage = capture?.RawUsage,
+            CostMicros = billable && decision.Price is { } price ? Rater.CostMicros(usage, price) : 0,
+            PriceVersion = decision.Price is { Version: > 0 } priced ? priced.Version : null,
+            Admission = decision.EventLabel,
         };
     }
 
-    private TokenUsage Estimate(RequestContext request, CaptureResult? capture)
+    private TokenUsage Estimate(RequestContext request, CaptureResult? capture, long inputEstimate)
     {
-        var (text, messages) = RequestText.Extract(request.Body.Span);
-        var input = estimator.CountInput(request.Facts.Model, text, messages);
+        var input = inputEstimate;
+        if (input == 0)
+        {
+            var (text, messages) = RequestText.Extract(request.Body.Span);
+            input = estimator.CountInput(request.Facts.Model, text, messages); // admission was off: count now
+        }
+
         long output = 0;
         if (capture is not null && request.Api != ApiKind.Embeddings)
         {

@@ -4,8 +4,10 @@ namespace Gateway.Errors;
 /// An expected failure, as a value. <see cref="OpenAiErrorWriter"/> is the one place these become HTTP answers, in
 /// the OpenAI error shape <c>{"error":{"message","type","param","code"}}</c> that the official SDKs parse.
 /// </summary>
-internal sealed record GatewayError(GatewayErrorKind Kind, string Message, string? Param = null)
+internal sealed record GatewayError(GatewayErrorKind Kind, string Message, string? Param = null, TimeSpan? RetryAfter = null)
 {
+    private static readonly string[] Windows = ["requests per minute", "tokens per minute", "tokens per day", "tokens per month"];
+
     public static GatewayError MissingKey() => new(GatewayErrorKind.InvalidApiKey,
         "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'.");
 
@@ -26,6 +28,19 @@ internal sealed record GatewayError(GatewayErrorKind Kind, string Message, strin
 
     public static GatewayError MeteringUnavailable() => new(GatewayErrorKind.MeteringUnavailable,
         "The gateway cannot reach its metering store; the request was not sent. Retry shortly.");
+
+    public static GatewayError ModelNotPriced(string model) => new(GatewayErrorKind.ModelNotPriced,
+        $"The model '{model}' has no price on this gateway, so it cannot be billed; ask the operator to price it.", "model");
+
+    public static GatewayError InsufficientBalance(long holdMicros, long availableMicros) => new(GatewayErrorKind.InsufficientBalance,
+        $"Your balance does not cover this request: it may cost up to {Metering.Rating.Money.Format(holdMicros)} USD and "
+        + $"{Metering.Rating.Money.Format(Math.Max(0, availableMicros))} USD is available. Top up, or lower max_tokens.");
+
+    public static GatewayError RateLimited(int window, TimeSpan retryAfter) => new(GatewayErrorKind.RateLimited,
+        $"Rate limit reached: {Windows[Math.Clamp(window, 1, 4) - 1]}. Retry after {Math.Ceiling(retryAfter.TotalSeconds)} s.",
+        RetryAfter: retryAfter);
+
+    public static GatewayError TenantInactive() => new(GatewayErrorKind.TenantInactive, "This tenant is not active.");
 
     public static GatewayError StoreUnavailable() => new(GatewayErrorKind.StoreUnavailable,
         "The gateway cannot reach its database. Retry shortly.");

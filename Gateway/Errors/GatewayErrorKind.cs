@@ -11,4 +11,8 @@ internal enum GatewayErrorKind
     Conflict,
     MeteringUnavailable,
     StoreUnavailable,
+    ModelNotPriced,
+    InsufficientBalance,
+    RateLimited,
+    TenantInactive,
 }

@@ -16,6 +16,10 @@ internal static class OpenAiErrorWriter
         GatewayErrorKind.Conflict => (409, "invalid_request_error", "conflict"),
         GatewayErrorKind.MeteringUnavailable => (503, "server_error", "metering_unavailable"),
         GatewayErrorKind.StoreUnavailable => (503, "server_error", "store_unavailable"),
+        GatewayErrorKind.ModelNotPriced => (400, "invalid_request_error", "model_not_priced"),
+        GatewayErrorKind.InsufficientBalance => (402, "insufficient_quota", "insufficient_balance"),
+        GatewayErrorKind.RateLimited => (429, "rate_limit_error", "rate_limit_exceeded"),
+        GatewayErrorKind.TenantInactive => (403, "permission_error", "tenant_inactive"),
         _ => (500, "server_error", "internal_error"),
     };
 
@@ -29,6 +33,11 @@ internal static class OpenAiErrorWriter
 
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
+        if (error.RetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         await using var writer = new Utf8JsonWriter(context.Response.Body);
         writer.WriteStartObject();
         writer.WriteStartObject("error");

@@ -37,6 +37,11 @@ internal sealed class ProviderTransformer(Upstream upstream) : HttpTransformer
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
         var proceed = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        if (proxyResponse is { IsSuccessStatusCode: true } && httpContext.Items[typeof(Admission.AdmissionDecision)] is Admission.AdmissionDecision decision)
+        {
+            Admission.RateLimitHeaders.Apply(httpContext.Response.Headers, decision);
+        }
+
         if (proxyResponse?.Content.Headers.ContentType?.MediaType == "text/event-stream")
         {
             // The gateway may drop the usage chunk it asked for; a copied length would then be wrong.

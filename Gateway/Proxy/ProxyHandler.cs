@@ -1,28 +1,36 @@
 using System.Buffers;
+using System.Text.Json;
+using Gateway.Admission;
 using Gateway.Auth;
 using Gateway.Capture;
 using Gateway.Errors;
 using Gateway.Metering.Events;
 using Gateway.Metering.Requests;
 using Gateway.Metering.Sink;
+using Gateway.Metering.Tenants;
 using Gateway.Metering.Usage;
+using Gateway.Metering.Wallets;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Proxy;
 
 /// <summary>
-/// The way of a metered request: authenticate the virtual key, read and check the body, forward with YARP while the
-/// capture watches the answer, then hand exactly one event to the sink from a <c>finally</c>, whatever happened.
+/// The way of a metered request: authenticate the virtual key, read and check the body, admit it against the wallet
+/// and quotas (one Redis script), forward with YARP while the capture watches the answer, then settle: one script
+/// debits the actual cost, releases the hold and appends the one event, from a <c>finally</c>, whatever happened.
 /// </summary>
 internal sealed class ProxyHandler(
     VirtualKeyAuthenticator authenticator,
+    AdmissionGate admission,
     UpstreamSelector upstreams,
     IHttpForwarder forwarder,
     UpstreamClient client,
     EventIds eventIds,
     EventFactory events,
-    IEventSink sink,
+    WalletStore wallets,
+    IEventSink fallbackSink,
     TimeProvider time,
     IOptions<ProxyOptions> options,
     ILogger<ProxyHandler> logger)
@@ -43,38 +51,45 @@ internal sealed class ProxyHandler(
 
         byte[]? pooled = null;
         var length = 0;
-        var facts = new RequestFacts();
-        if (HttpMethods.IsPost(context.Request.Method))
-        {
-            GatewayError? bodyError;
-            (pooled, length, bodyError) = await RequestBodyReader.ReadAsync(context.Request, _options.MaxRequestBodySize, context.RequestAborted);
-            if (bodyError is not null)
-            {
-                await OpenAiErrorWriter.WriteAsync(context, bodyError);
-                return;
-            }
-
-            var inspected = RequestInspector.Inspect(pooled.AsSpan(0, length), out var invalid);
-            if (inspected is null)
-            {
-                ArrayPool<byte>.Shared.Return(pooled!);
-                await OpenAiErrorWriter.WriteAsync(context, GatewayError.InvalidJson(invalid!));
-                return;
-            }
-
-            if (string.IsNullOrEmpty(inspected.Model))
-            {
-                ArrayPool<byte>.Shared.Return(pooled!);
-                await OpenAiErrorWriter.WriteAsync(context, GatewayError.InvalidRequest("You must provide a model parameter.", "model"));
-                return;
-            }
-
-            facts = inspected;
-        }
-
         try
         {
-            await ForwardAsync(context, api, identity, facts, pooled, length, startedAt);
+            var facts = new RequestFacts();
+            if (HttpMethods.IsPost(context.Request.Method))
+            {
+                GatewayError? bodyError;
+                (pooled, length, bodyError) = await RequestBodyReader.ReadAsync(context.Request, _options.MaxRequestBodySize, context.RequestAborted);
+                if (bodyError is not null)
+                {
+                    await OpenAiErrorWriter.WriteAsync(context, bodyError);
+                    return;
+                }
+
+                var inspected = RequestInspector.Inspect(pooled.AsSpan(0, length), out var invalid);
+                if (inspected is null)
+                {
+                    await OpenAiErrorWriter.WriteAsync(context, GatewayError.InvalidJson(invalid!));
+                    return;
+                }
+
+                if (string.IsNullOrEmpty(inspected.Model))
+                {
+                    await OpenAiErrorWriter.WriteAsync(context, GatewayError.InvalidRequest("You must provide a model parameter.", "model"));
+                    return;
+                }
+
+                facts = inspected;
+            }
+
+            var eventId = eventIds.Next();
+            var body = pooled is null ? ReadOnlyMemory<byte>.Empty : pooled.AsMemory(0, length);
+            var decision = await admission.AdmitAsync(identity, facts, api, body, eventId.ToString(), context.RequestAborted);
+            if (decision.Verdict == AdmissionVerdict.Refused)
+            {
+                await OpenAiErrorWriter.WriteAsync(context, decision.Error!);
+                return;
+            }
+
+            await ForwardAsync(context, api, identity, facts, pooled, length, eventId, decision, startedAt);
         }
         finally
         {
@@ -85,7 +100,7 @@ internal sealed class ProxyHandler(
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, ApiKind api, Metering.Tenants.KeyIdentity identity, RequestFacts facts, byte[]? body, int length, long startedAt)
+    private async Task ForwardAsync(HttpContext context, ApiKind api, KeyIdentity identity, RequestFacts facts, byte[]? body, int length, Guid eventId, AdmissionDecision decision, long startedAt)
     {
         var upstream = upstreams.Current;
         var inject = facts.Stream && !facts.IncludeUsage && api is ApiKind.ChatCompletions or ApiKind.Completions;
@@ -99,7 +114,7 @@ internal sealed class ProxyHandler(
 
         var request = new RequestContext
         {
-            EventId = eventIds.Next(),
+            EventId = eventId,
             OccurredAt = time.GetUtcNow(),
             Identity = identity,
             Api = api,
@@ -112,20 +127,20 @@ internal sealed class ProxyHandler(
             TraceId = Header(context, "X-Meter-Trace-Id"),
             Metadata = MeterMetadata.From(context.Request.Headers),
         };
-        context.Response.Headers["X-Request-Id"] = request.EventId.ToString();
+        context.Response.Headers["X-Request-Id"] = eventId.ToString();
+        context.Items[typeof(AdmissionDecision)] = decision;
 
         var originalBody = context.Response.Body;
         var capture = new CaptureStream(originalBody, context.Response, api, inject, time, startedAt);
         context.Response.Body = capture;
         var error = ForwarderError.None;
-        CaptureResult? result = null;
         try
         {
             _transformer ??= new ProviderTransformer(upstream);
             error = await forwarder.SendAsync(context, upstream.BaseUrl, client.Invoker, _requestConfig, _transformer);
             if (error != ForwarderError.None)
             {
-                logger.ForwardFailed(request.EventId, upstream.Name, error, context.GetForwarderErrorFeature()?.Exception);
+                logger.ForwardFailed(eventId, upstream.Name, error, context.GetForwarderErrorFeature()?.Exception);
             }
         }
         finally
@@ -134,7 +149,7 @@ internal sealed class ProxyHandler(
             // connection itself, so RequestAborted alone cannot tell who left: the error kind does.
             var clientGone = error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled
                 or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient;
-            result = await capture.CompleteAsync(clientGone);
+            var result = await capture.CompleteAsync(clientGone);
             context.Response.Body = originalBody;
             var outcome = new RequestOutcome(
                 HttpStatus: context.Response.StatusCode,
@@ -147,24 +162,44 @@ internal sealed class ProxyHandler(
                 TtftMs: capture.FirstByteAt is { } first ? Ms(time.GetElapsedTime(startedAt, first)) : null);
             if (api != ApiKind.Models)
             {
-                await RecordAsync(request, outcome); // listing models uses no tokens: not metered
+                await SettleAsync(request, outcome, decision); // listing models uses no tokens: not metered
             }
 
             await capture.DisposeAsync();
         }
     }
 
-    private async Task RecordAsync(RequestContext request, RequestOutcome outcome)
+    /// <summary>Debits and records in one script; if Redis fails, the event still goes to Postgres by the in-process
+    /// queue (the wallet then lags the ledger until it is reconciled).</summary>
+    private async Task SettleAsync(RequestContext request, RequestOutcome outcome, AdmissionDecision decision)
     {
+        MeteringEvent meteringEvent;
         try
         {
-            await sink.WriteAsync(events.Create(request, outcome));
+            meteringEvent = events.Create(request, outcome, decision);
         }
         catch (Exception ex)
         {
-            // A bug, not an expected failure: say so loudly, never take the client's answer down with it.
-            logger.EventNotRecorded(request.EventId, ex);
+            logger.EventNotRecorded(request.EventId, ex); // a bug; never take the client's answer down with it
+            return;
         }
+
+        if (decision.Verdict == AdmissionVerdict.Admitted)
+        {
+            try
+            {
+                var json = JsonSerializer.Serialize(meteringEvent, EventJsonContext.Default.MeteringEvent);
+                var tokenDelta = (meteringEvent.Billable ? meteringEvent.TotalTokens : 0) - decision.ReservedTokens;
+                await wallets.SettleAsync(request.Identity.TenantId, request.EventId.ToString(), meteringEvent.CostMicros, tokenDelta, decision.AdmittedAt, json);
+                return;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                logger.SettleFailed(request.EventId, ex);
+            }
+        }
+
+        await fallbackSink.WriteAsync(meteringEvent);
     }
 
     private static int Ms(TimeSpan elapsed) => (int)Math.Min(int.MaxValue, Math.Round(elapsed.TotalMilliseconds));

@@ -6,6 +6,9 @@ internal static partial class ProxyLog
     [LoggerMessage(1000, LogLevel.Warning, "Forwarding {EventId} to {Provider} failed: {Error}")]
     public static partial void ForwardFailed(this ILogger logger, Guid eventId, string provider, Yarp.ReverseProxy.Forwarder.ForwarderError error, Exception? exception);
 
-    [LoggerMessage(1001, LogLevel.Error, "Recording event {EventId} failed")]
+    [LoggerMessage(1001, LogLevel.Error, "Building event {EventId} failed")]
     public static partial void EventNotRecorded(this ILogger logger, Guid eventId, Exception exception);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Settling {EventId} in Redis failed; the event goes to Postgres directly")]
+    public static partial void SettleFailed(this ILogger logger, Guid eventId, Exception exception);
 }

@@ -1,0 +1,29 @@
+namespace Gateway.Metering.Quotas;
+
+/// <summary>The fixed windows a request is counted in, from the injected clock (UTC).</summary>
+internal readonly record struct QuotaWindow(long Minute, string Day, string Month, TimeSpan MinuteLeft, TimeSpan DayLeft, TimeSpan MonthLeft)
+{
+    public static QuotaWindow At(DateTimeOffset now)
+    {
+        var utc = now.UtcDateTime;
+        var minute = now.ToUnixTimeMilliseconds() / 60_000;
+        var nextMinute = DateTimeOffset.FromUnixTimeMilliseconds((minute + 1) * 60_000);
+        var nextDay = utc.Date.AddDays(1);
+        var nextMonth = new DateTime(utc.Year, utc.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1);
+        return new QuotaWindow(
+            minute,
+            utc.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture),
+            utc.ToString("yyyyMM", System.Globalization.CultureInfo.InvariantCulture),
+            nextMinute - now,
+            nextDay - utc,
+            nextMonth - utc);
+    }
+
+    /// <summary>Time until window 1..4 (requests/min, tokens/min, tokens/day, tokens/month) opens again.</summary>
+    public TimeSpan Left(int window) => window switch
+    {
+        1 or 2 => MinuteLeft,
+        3 => DayLeft,
+        _ => MonthLeft,
+    };
+}

@@ -1,0 +1,46 @@
+using Dapper;
+using Npgsql;
+
+namespace Gateway.Metering.Rating;
+
+/// <summary>Model prices in Postgres, versioned: a new price is a new row; old versions stay for re-rating.</summary>
+internal sealed class PriceCatalog(NpgsqlDataSource dataSource, TimeProvider time)
+{
+    public async Task<ModelPrice> PutAsync(string model, long input, long output, long? cachedInput, long? cacheWrite, long? reasoning, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var version = await connection.QuerySingleAsync<int>(new CommandDefinition(
+            """
+            INSERT INTO model_prices (model, version, input_per_million_micros, output_per_million_micros,
+                cached_input_per_million_micros, cache_write_per_million_micros, reasoning_per_million_micros, created_at)
+            SELECT @model, COALESCE(MAX(version), 0) + 1, @input, @output, @cachedInput, @cacheWrite, @reasoning, @now
+            FROM model_prices WHERE model = @model
+            RETURNING version
+            """,
+            new { model, input, output, cachedInput, cacheWrite, reasoning, now = time.GetUtcNow() },
+            cancellationToken: cancellationToken));
+        return new ModelPrice(model, version, input, output, cachedInput, cacheWrite, reasoning);
+    }
+
+    /// <summary>The newest version of every model's price.</summary>
+    public async Task<IReadOnlyList<ModelPrice>> CurrentAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PriceRow>(new CommandDefinition(
+            """
+            SELECT DISTINCT ON (model) model, version, input_per_million_micros, output_per_million_micros,
+                cached_input_per_million_micros, cache_write_per_million_micros, reasoning_per_million_micros
+            FROM model_prices ORDER BY model, version DESC
+            """,
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToPrice())];
+    }
+
+    private sealed record PriceRow(
+        string model, int version, long input_per_million_micros, long output_per_million_micros,
+        long? cached_input_per_million_micros, long? cache_write_per_million_micros, long? reasoning_per_million_micros)
+    {
+        public ModelPrice ToPrice() => new(model, version, input_per_million_micros, output_per_million_micros,
+            cached_input_per_million_micros, cache_write_per_million_micros, reasoning_per_million_micros);
+    }
+}

@@ -1,0 +1,214 @@
+using System.Text.Json;
+using Gateway.Metering.Events;
+using Gateway.Metering.Wallets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Gateway.Metering.Sink;
+
+/// <summary>
+/// Moves events from the Redis streams (one per shard, appended by the settle script) to Postgres. Every gateway runs
+/// one consumer of the group <c>flushers</c>; an entry is acknowledged and deleted only after the batch holding it
+/// committed, so a consumer that dies leaves its entries pending, and a live one claims them after
+/// <see cref="ClaimAfter"/> (XAUTOCLAIM). Writing an entry twice is harmless (event ids are unique).
+/// </summary>
+internal sealed class StreamFlusherService(
+    IConnectionMultiplexer redis,
+    PostgresEventWriter writer,
+    IOptions<SinkOptions> options,
+    TimeProvider time,
+    ILogger<StreamFlusherService> logger) : IHostedLifecycleService, IDisposable
+{
+    public const string Group = "flushers";
+
+    /// <summary>An entry pending this long on another consumer is taken over (its consumer is presumed dead).</summary>
+    public static readonly TimeSpan ClaimAfter = TimeSpan.FromSeconds(30);
+
+    private readonly SinkOptions _options = options.Value;
+    private readonly string _consumer = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+    private readonly CancellationTokenSource _abort = new();
+    private readonly TaskCompletionSource _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _loop = Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(() => RunAsync(_abort.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        _stopping.TrySetResult();
+        var finished = await Task.WhenAny(_loop, Task.Delay(_options.ShutdownTimeout, time, CancellationToken.None));
+        if (finished != _loop)
+        {
+            logger.DrainTimedOut(-1); // what is left stays in Redis, pending or new, for the next consumer
+            await _abort.CancelAsync();
+        }
+
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task RunAsync(CancellationToken abort)
+    {
+        var db = redis.GetDatabase();
+        var groupsReady = false;
+        var delay = _options.RetryDelay;
+        var cycle = 0;
+        while (!abort.IsCancellationRequested)
+        {
+            var stopping = _stopping.Task.IsCompleted;
+            List<(int Shard, StreamEntry Entry)> entries;
+            try
+            {
+                if (!groupsReady)
+                {
+                    await CreateGroupsAsync(db);
+                    groupsReady = true;
+                }
+
+                entries = await ReadAsync(db, claim: cycle++ % 25 == 0);
+                delay = _options.RetryDelay;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                if (stopping)
+                {
+                    return; // Redis gone at shutdown: entries stay in the stream for later
+                }
+
+                logger.StreamReadFailed(ex, delay);
+                await Task.Delay(delay, time, abort);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+                continue;
+            }
+
+            if (entries.Count == 0)
+            {
+                if (stopping)
+                {
+                    return; // drained
+                }
+
+                await Task.WhenAny(Task.Delay(_options.FlushInterval, time, abort), _stopping.Task);
+                continue;
+            }
+
+            var events = new List<MeteringEvent>(entries.Count);
+            foreach (var (shard, entry) in entries)
+            {
+                if (Parse(entry) is { } e)
+                {
+                    events.Add(e);
+                }
+                else
+                {
+                    var stream = WalletKeys.StreamOfShard(shard);
+                    RedisKey dead = "{gw" + shard + "}:events:dead";
+                    await db.StreamAddAsync(dead, entry.Values);
+                    logger.PoisonEntry(entry.Id!, stream!, dead!);
+                }
+            }
+
+            if (events.Count > 0)
+            {
+                await BatchRetry.WriteAsync(writer, events, _options, time, logger, abort);
+            }
+
+            await AcknowledgeAsync(db, entries);
+        }
+    }
+
+    private async Task<List<(int, StreamEntry)>> ReadAsync(IDatabase db, bool claim)
+    {
+        var per = Math.Max(1, _options.BatchSize / WalletKeys.Shards);
+        var reads = new Task<StreamEntry[]>[WalletKeys.Shards];
+        for (var shard = 0; shard < WalletKeys.Shards; shard++)
+        {
+            var stream = WalletKeys.StreamOfShard(shard);
+            reads[shard] = claim
+                ? ClaimAsync(db, stream, per)
+                : db.StreamReadGroupAsync(stream, Group, _consumer, StreamPosition.NewMessages, per);
+        }
+
+        await Task.WhenAll(reads);
+        var entries = new List<(int, StreamEntry)>();
+        for (var shard = 0; shard < reads.Length; shard++)
+        {
+            entries.AddRange(reads[shard].Result.Where(e => !e.IsNull).Select(e => (shard, e)));
+        }
+
+        return entries;
+    }
+
+    private async Task<StreamEntry[]> ClaimAsync(IDatabase db, RedisKey stream, int count)
+    {
+        var claimed = await db.StreamAutoClaimAsync(stream, Group, _consumer, (long)ClaimAfter.TotalMilliseconds, "0-0", count);
+        return claimed.ClaimedEntries;
+    }
+
+    private static async Task AcknowledgeAsync(IDatabase db, List<(int Shard, StreamEntry Entry)> entries)
+    {
+        var tasks = new List<Task>();
+        foreach (var group in entries.GroupBy(e => e.Shard))
+        {
+            var stream = WalletKeys.StreamOfShard(group.Key);
+            var ids = group.Select(e => e.Entry.Id).ToArray();
+            tasks.Add(db.StreamAcknowledgeAsync(stream, Group, ids));
+            tasks.Add(db.StreamDeleteAsync(stream, ids));
+        }
+
+        await Task.WhenAll(tasks);
+    }
+
+    private static async Task CreateGroupsAsync(IDatabase db)
+    {
+        for (var shard = 0; shard < WalletKeys.Shards; shard++)
+        {
+            try
+            {
+                await db.StreamCreateConsumerGroupAsync(WalletKeys.StreamOfShard(shard), Group, "0", createStream: true);
+            }
+            catch (RedisServerException ex) when (ex.Message.Contains("BUSYGROUP", StringComparison.Ordinal))
+            {
+                // another gateway made it
+            }
+        }
+    }
+
+    private static MeteringEvent? Parse(StreamEntry entry)
+    {
+        var json = entry["e"];
+        if (json.IsNull)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize((string)json!, EventJsonContext.Default.MeteringEvent);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose() => _abort.Dispose();
+}

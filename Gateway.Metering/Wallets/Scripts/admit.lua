@@ -1,0 +1,56 @@
+-- Admission, in one step (issue #3): tenant active, request and token windows, day and month budgets, and the
+-- available balance covering the hold; then the hold is placed and the windows charged. Nothing is read in one
+-- call and written in another, so concurrent requests cannot overdraw.
+-- KEYS: 1 wallet, 2 holds, 3 hold expiry, 4 rpm, 5 tpm, 6 tpd, 7 tpmo
+-- ARGV: 1 now ms, 2 hold id, 3 hold micros, 4 tokens reserved, 5 hold ttl ms
+-- Returns {0, balance, held, rpm limit, rpm left, tpm limit, tpm left} admitted (-1 = unlimited),
+-- {1} no wallet, {2} tenant not active, {3, window index 1..4} a window is full, {4, available} balance too low.
+local wallet = KEYS[1]
+if redis.call('EXISTS', wallet) == 0 then return {1} end
+if redis.call('HGET', wallet, 'status') ~= 'active' then return {2} end
+local now = tonumber(ARGV[1])
+
+-- Holds of requests whose gateway died are released here once expired; their settle, if it ever comes, still charges.
+local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 100)
+for _, id in ipairs(expired) do
+  local amount = redis.call('HGET', KEYS[2], id)
+  if amount then
+    redis.call('HDEL', KEYS[2], id)
+    redis.call('HINCRBY', wallet, 'held', -tonumber(amount))
+    redis.call('HINCRBY', wallet, 'expired_holds', 1)
+  end
+  redis.call('ZREM', KEYS[3], id)
+end
+
+local f = redis.call('HMGET', wallet, 'balance', 'held', 'rpm', 'tpm', 'tpd', 'tpmo')
+local balance = tonumber(f[1]) or 0
+local held = tonumber(f[2]) or 0
+local limits = {tonumber(f[3]) or -1, tonumber(f[4]) or -1, tonumber(f[5]) or -1, tonumber(f[6]) or -1}
+local reserve = tonumber(ARGV[4])
+local amounts = {1, reserve, reserve, reserve}
+local used = {}
+for i = 1, 4 do
+  used[i] = tonumber(redis.call('GET', KEYS[3 + i]) or '0')
+  if limits[i] >= 0 and used[i] + amounts[i] > limits[i] then return {3, i} end
+end
+
+local hold = tonumber(ARGV[3])
+if balance - held < hold then return {4, balance - held} end
+
+if hold > 0 then
+  redis.call('HSET', KEYS[2], ARGV[2], hold)
+  redis.call('ZADD', KEYS[3], now + tonumber(ARGV[5]), ARGV[2])
+  held = redis.call('HINCRBY', wallet, 'held', hold)
+end
+local ttl = {120, 120, 2 * 86400, 32 * 86400}
+for i = 1, 4 do
+  if amounts[i] > 0 and redis.call('INCRBY', KEYS[3 + i], amounts[i]) == amounts[i] then
+    redis.call('EXPIRE', KEYS[3 + i], ttl[i])
+  end
+end
+
+local function left(i)
+  if limits[i] < 0 then return -1 end
+  return limits[i] - used[i] - amounts[i]
+end
+return {0, balance, held, limits[1], left(1), limits[2], left(2)}

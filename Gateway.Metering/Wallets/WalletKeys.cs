@@ -1,0 +1,45 @@
+using System.IO.Hashing;
+using System.Text;
+using StackExchange.Redis;
+
+namespace Gateway.Metering.Wallets;
+
+/// <summary>
+/// Redis key names of one tenant. Every key of a tenant, and the event stream its settles append to, share one hash
+/// tag <c>{gwN}</c> (N = the tenant's shard), so each script touches a single slot and runs unchanged on Redis
+/// Cluster. The shard count is fixed for a deployment: changing it moves tenants' keys.
+/// </summary>
+internal readonly record struct WalletKeys(string Tag, string TenantId)
+{
+    public const int Shards = 16;
+
+    public static WalletKeys For(string tenantId) => new(Tag: "{gw" + ShardOf(tenantId) + "}", tenantId);
+
+    public static int ShardOf(string tenantId) => (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(tenantId)) % Shards);
+
+    public static RedisKey StreamOfShard(int shard) => "{gw" + shard + "}:events";
+
+    private string Prefix => Tag + ":t:" + TenantId + ":";
+
+    /// <summary>Hash: balance, held (micros), status, limits, expired_holds.</summary>
+    public RedisKey Wallet => Prefix + "wallet";
+
+    /// <summary>Hash: hold id → micros.</summary>
+    public RedisKey Holds => Prefix + "holds";
+
+    /// <summary>Sorted set: hold id by expiry (Unix ms).</summary>
+    public RedisKey HoldExpiry => Prefix + "holdexp";
+
+    /// <summary>Set: ledger credit ids already added to the balance.</summary>
+    public RedisKey AppliedCredits => Prefix + "credits";
+
+    public RedisKey Requests(long minute) => Prefix + "rpm:" + minute;
+
+    public RedisKey TokensPerMinute(long minute) => Prefix + "tpm:" + minute;
+
+    public RedisKey TokensPerDay(string day) => Prefix + "tpd:" + day;
+
+    public RedisKey TokensPerMonth(string month) => Prefix + "tpmo:" + month;
+
+    public RedisKey Stream => Tag + ":events";
+}

@@ -1,0 +1,86 @@
+using Gateway.Metering.Quotas;
+using StackExchange.Redis;
+
+namespace Gateway.Metering.Wallets;
+
+/// <summary>
+/// Live wallets, holds and quota windows in Redis, each operation one Lua script over one tenant's keys (one slot).
+/// Postgres keeps the ledger; this is what requests are admitted against.
+/// </summary>
+internal sealed class WalletStore(IConnectionMultiplexer redis)
+{
+    private IDatabase Db => redis.GetDatabase();
+
+    public async Task<AdmissionResult> AdmitAsync(string tenantId, string holdId, long holdMicros, long reservedTokens, DateTimeOffset now, TimeSpan holdTtl)
+    {
+        var keys = WalletKeys.For(tenantId);
+        var window = QuotaWindow.At(now);
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+            WalletScripts.Admit,
+            [keys.Wallet, keys.Holds, keys.HoldExpiry, keys.Requests(window.Minute), keys.TokensPerMinute(window.Minute), keys.TokensPerDay(window.Day), keys.TokensPerMonth(window.Month)],
+            [now.ToUnixTimeMilliseconds(), holdId, holdMicros, reservedTokens, (long)holdTtl.TotalMilliseconds]))!;
+        var outcome = (AdmissionOutcome)(int)result[0];
+        return outcome switch
+        {
+            AdmissionOutcome.Admitted => new AdmissionResult(
+                outcome,
+                BalanceMicros: (long)result[1],
+                HeldMicros: (long)result[2],
+                AvailableMicros: (long)result[1] - (long)result[2],
+                RequestLimit: (long)result[3],
+                RequestsLeft: (long)result[4],
+                TokenLimit: (long)result[5],
+                TokensLeft: (long)result[6]),
+            AdmissionOutcome.WindowFull => new AdmissionResult(outcome, Window: (int)result[1]),
+            AdmissionOutcome.InsufficientBalance => new AdmissionResult(outcome, AvailableMicros: (long)result[1]),
+            _ => new AdmissionResult(outcome),
+        };
+    }
+
+    /// <summary>Releases the hold, debits the cost, corrects the token windows and appends the event, atomically.</summary>
+    public async Task<LiveWallet> SettleAsync(string tenantId, string holdId, long costMicros, long tokenDelta, DateTimeOffset admittedAt, string eventJson)
+    {
+        var keys = WalletKeys.For(tenantId);
+        var window = QuotaWindow.At(admittedAt); // the windows the reservation was counted in
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+            WalletScripts.Settle,
+            [keys.Wallet, keys.Holds, keys.HoldExpiry, keys.TokensPerMinute(window.Minute), keys.TokensPerDay(window.Day), keys.TokensPerMonth(window.Month), keys.Stream],
+            [holdId, costMicros, tokenDelta, eventJson]))!;
+        return new LiveWallet((long)result[0], (long)result[1], 0);
+    }
+
+    /// <summary>Creates the wallet from a ledger snapshot unless it exists; true when created.</summary>
+    public async Task<bool> RebuildAsync(string tenantId, long balanceMicros, string status, TenantLimits limits, IReadOnlyList<long> creditIds)
+    {
+        var keys = WalletKeys.For(tenantId);
+        RedisValue[] values =
+        [
+            balanceMicros, status, limits.RequestsPerMinute ?? -1, limits.TokensPerMinute ?? -1,
+            limits.TokensPerDay ?? -1, limits.TokensPerMonth ?? -1, .. creditIds.Select(id => (RedisValue)id),
+        ];
+        return (int)await Db.ScriptEvaluateAsync(WalletScripts.Rebuild, [keys.Wallet, keys.AppliedCredits], values) == 1;
+    }
+
+    /// <summary>-1: no wallet; 1: added now; 0: added before.</summary>
+    public async Task<int> CreditAsync(string tenantId, long creditId, long micros)
+    {
+        var keys = WalletKeys.For(tenantId);
+        return (int)await Db.ScriptEvaluateAsync(WalletScripts.Credit, [keys.Wallet, keys.AppliedCredits], [creditId, micros]);
+    }
+
+    public async Task ConfigureAsync(string tenantId, TenantLimits limits)
+    {
+        var keys = WalletKeys.For(tenantId);
+        await Db.ScriptEvaluateAsync(
+            WalletScripts.Configure,
+            [keys.Wallet],
+            ["rpm", limits.RequestsPerMinute ?? -1, "tpm", limits.TokensPerMinute ?? -1, "tpd", limits.TokensPerDay ?? -1, "tpmo", limits.TokensPerMonth ?? -1]);
+    }
+
+    public async Task<LiveWallet?> ReadAsync(string tenantId, DateTimeOffset now)
+    {
+        var keys = WalletKeys.For(tenantId);
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(WalletScripts.Read, [keys.Wallet, keys.Holds, keys.HoldExpiry], [now.ToUnixTimeMilliseconds()]))!;
+        return result.Length == 0 ? null : new LiveWallet((long)result[0], (long)result[1], (long)result[2]);
+    }
+}

@@ -1,0 +1,127 @@
+using Gateway.Metering.Quotas;
+using Gateway.Metering.Wallets;
+using Gateway.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace Gateway.Tests.Wallets;
+
+/// <summary>The Lua scripts against the real Redis.</summary>
+public sealed class WalletScriptTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-27T10:00:30Z");
+    private ConnectionMultiplexer _redis = null!;
+    private WalletStore _wallets = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await ConnectionMultiplexer.ConnectAsync(TestServices.Redis);
+        _wallets = new WalletStore(_redis);
+    }
+
+    public async Task DisposeAsync() => await _redis.DisposeAsync();
+
+    [Fact]
+    public async Task Admit_NoWallet_SaysSoAndChangesNothing()
+    {
+        var result = await _wallets.AdmitAsync(TestServices.NewTenantId(), "h1", 10, 10, Now, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(AdmissionOutcome.NoWallet, result.Outcome);
+    }
+
+    [Fact]
+    public async Task AdmitThenSettle_MovesMoneyFromHeldToSpentAndAppendsOneEvent()
+    {
+        var tenant = await NewWalletAsync(1_000);
+        var stream = WalletKeys.For(tenant).Stream;
+        var before = await _redis.GetDatabase().StreamLengthAsync(stream);
+
+        var admitted = await _wallets.AdmitAsync(tenant, "h1", 600, 50, Now, TimeSpan.FromMinutes(1));
+        var refused = await _wallets.AdmitAsync(tenant, "h2", 600, 50, Now, TimeSpan.FromMinutes(1));
+        var settled = await _wallets.SettleAsync(tenant, "h1", 250, -20, Now, "{\"event_id\":\"x\"}");
+
+        Assert.Equal(AdmissionOutcome.Admitted, admitted.Outcome);
+        Assert.Equal(400, admitted.AvailableMicros);
+        Assert.Equal(AdmissionOutcome.InsufficientBalance, refused.Outcome);
+        Assert.Equal(400, refused.AvailableMicros);
+        Assert.Equal(new LiveWallet(750, 0, 0), settled);
+        Assert.True(await _redis.GetDatabase().StreamLengthAsync(stream) >= before + 1);
+    }
+
+    [Fact]
+    public async Task Admit_Windows_RefuseTheOneThatIsFullAndCountTheReservation()
+    {
+        var tenant = await NewWalletAsync(1_000_000, new TenantLimits(RequestsPerMinute: 2, TokensPerMinute: 100, TokensPerDay: null, TokensPerMonth: null));
+
+        var first = await _wallets.AdmitAsync(tenant, "a", 1, 60, Now, TimeSpan.FromMinutes(1));
+        var tokensFull = await _wallets.AdmitAsync(tenant, "b", 1, 60, Now, TimeSpan.FromMinutes(1));
+        await _wallets.SettleAsync(tenant, "a", 1, -50, Now, "{}"); // used 10 of the 60 reserved
+        var second = await _wallets.AdmitAsync(tenant, "c", 1, 60, Now, TimeSpan.FromMinutes(1));
+        var requestsFull = await _wallets.AdmitAsync(tenant, "d", 1, 1, Now, TimeSpan.FromMinutes(1));
+        var nextMinute = await _wallets.AdmitAsync(tenant, "e", 1, 1, Now.AddMinutes(1), TimeSpan.FromMinutes(1));
+
+        Assert.Equal((AdmissionOutcome.Admitted, 2L, 1L, 100L, 40L), (first.Outcome, first.RequestLimit, first.RequestsLeft, first.TokenLimit, first.TokensLeft));
+        Assert.Equal((AdmissionOutcome.WindowFull, 2), (tokensFull.Outcome, tokensFull.Window));
+        Assert.Equal(AdmissionOutcome.Admitted, second.Outcome);
+        Assert.Equal(30, second.TokensLeft);
+        Assert.Equal((AdmissionOutcome.WindowFull, 1), (requestsFull.Outcome, requestsFull.Window));
+        Assert.Equal(AdmissionOutcome.Admitted, nextMinute.Outcome);
+    }
+
+    [Fact]
+    public async Task Admit_ExpiredHold_IsReleasedNotCharged_AndALateSettleStillCharges()
+    {
+        var tenant = await NewWalletAsync(1_000);
+        await _wallets.AdmitAsync(tenant, "dead", 900, 1, Now, TimeSpan.FromSeconds(5));
+
+        var blocked = await _wallets.AdmitAsync(tenant, "x", 200, 1, Now.AddSeconds(1), TimeSpan.FromSeconds(5));
+        var afterExpiry = await _wallets.AdmitAsync(tenant, "y", 200, 1, Now.AddSeconds(6), TimeSpan.FromSeconds(5));
+        var late = await _wallets.SettleAsync(tenant, "dead", 300, 0, Now, "{}");
+        var wallet = await _wallets.ReadAsync(tenant, Now.AddSeconds(7));
+
+        Assert.Equal(AdmissionOutcome.InsufficientBalance, blocked.Outcome);
+        Assert.Equal(AdmissionOutcome.Admitted, afterExpiry.Outcome);
+        Assert.Equal(700, late.BalanceMicros);
+        Assert.Equal(new LiveWallet(700, 200, 1), wallet);
+    }
+
+    [Fact]
+    public async Task Credit_AppliedOnceEvenWhenRebuildRaces()
+    {
+        var tenant = TestServices.NewTenantId();
+
+        Assert.Equal(-1, await _wallets.CreditAsync(tenant, 41, 500)); // no wallet yet
+        Assert.True(await _wallets.RebuildAsync(tenant, 500, "active", TenantLimits.Unlimited, [41]));
+        Assert.False(await _wallets.RebuildAsync(tenant, 999, "active", TenantLimits.Unlimited, [41]));
+        Assert.Equal(0, await _wallets.CreditAsync(tenant, 41, 500));
+        Assert.Equal(1, await _wallets.CreditAsync(tenant, 42, 250));
+        Assert.Equal(0, await _wallets.CreditAsync(tenant, 42, 250));
+
+        Assert.Equal(750, (await _wallets.ReadAsync(tenant, Now))!.Value.BalanceMicros);
+    }
+
+    [Fact]
+    public async Task Admit_InactiveTenant_Refused()
+    {
+        var tenant = TestServices.NewTenantId();
+        await _wallets.RebuildAsync(tenant, 1_000, "suspended", TenantLimits.Unlimited, []);
+
+        Assert.Equal(AdmissionOutcome.TenantInactive, (await _wallets.AdmitAsync(tenant, "h", 1, 1, Now, TimeSpan.FromMinutes(1))).Outcome);
+    }
+
+    [Fact]
+    public void Keys_OfOneTenant_ShareOneHashTagWithItsStream()
+    {
+        var keys = WalletKeys.For("acme");
+        var all = new[] { keys.Wallet, keys.Holds, keys.HoldExpiry, keys.AppliedCredits, keys.Requests(1), keys.TokensPerMinute(1), keys.TokensPerDay("20261127"), keys.TokensPerMonth("202611"), keys.Stream };
+
+        Assert.All(all, k => Assert.StartsWith(keys.Tag + ":", k.ToString()));
+        Assert.Equal(WalletKeys.StreamOfShard(WalletKeys.ShardOf("acme")), keys.Stream);
+    }
+
+    private async Task<string> NewWalletAsync(long balance, TenantLimits? limits = null)
+    {
+        var tenant = TestServices.NewTenantId();
+        Assert.True(await _wallets.RebuildAsync(tenant, balance, "active", limits ?? TenantLimits.Unlimited, []));
+        return tenant;
+    }
+}

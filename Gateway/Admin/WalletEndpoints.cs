@@ -1,0 +1,133 @@
+using Gateway.Errors;
+using Gateway.Metering.Quotas;
+using Gateway.Metering.Rating;
+using Gateway.Metering.Tenants;
+using Gateway.Metering.Wallets;
+
+namespace Gateway.Admin;
+
+/// <summary><c>/admin/tenants/{id}/credits</c>, <c>/wallet</c> and <c>/limits</c>.</summary>
+internal static class WalletEndpoints
+{
+    public static RouteGroupBuilder MapWalletEndpoints(this RouteGroupBuilder admin)
+    {
+        admin.MapPost("/tenants/{id}/credits", AddCredit);
+        admin.MapGet("/tenants/{id}/wallet", GetWallet);
+        admin.MapPut("/tenants/{id}/limits", PutLimits);
+        admin.MapGet("/tenants/{id}/limits", GetLimits);
+        return admin;
+    }
+
+    /// <summary>
+    /// The credit is written to the ledger first (idempotent per key), then added to the live wallet once: the Redis
+    /// script remembers which ledger credits it applied, so a repeated call, or a rebuild racing it, never adds twice.
+    /// </summary>
+    private static async Task<IResult> AddCredit(string id, HttpRequest request, TenantCatalog tenants, WalletLedger ledger, WalletStore wallets, WalletRebuilder rebuilder, TimeProvider time)
+    {
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var (body, error) = await AdminRequest.ReadAsync(request, AdminJsonContext.Default.CreditRequest);
+        if (error is not null)
+        {
+            return error.ToResult();
+        }
+
+        if (body!.Amount is not { } amount || amount <= 0 || !Money.TryToMicros(amount, out var micros))
+        {
+            return GatewayError.InvalidRequest("'amount' must be a positive USD amount with at most 6 decimal places.", "amount").ToResult();
+        }
+
+        if (string.IsNullOrWhiteSpace(body.IdempotencyKey) || body.IdempotencyKey.Length > 200)
+        {
+            return GatewayError.InvalidRequest("'idempotency_key' is required (1 to 200 characters).", "idempotency_key").ToResult();
+        }
+
+        if (body.Note is { Length: > 1000 })
+        {
+            return GatewayError.InvalidRequest("'note' must be at most 1000 characters.", "note").ToResult();
+        }
+
+        if (!TenantEndpoints.TenantId().IsMatch(id) || await tenants.FindAsync(id, cancellationToken) is null)
+        {
+            return GatewayError.NotFound($"No tenant '{id}'.").ToResult();
+        }
+
+        var (credit, _) = await ledger.AddCreditAsync(id, micros, body.IdempotencyKey, body.ExpiresAt, body.Note, cancellationToken);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (await wallets.CreditAsync(id, credit.Id, credit.AmountMicros) >= 0)
+            {
+                break;
+            }
+
+            await rebuilder.EnsureAsync(id, cancellationToken); // no live wallet yet: it is built from the ledger, this credit included
+        }
+
+        var wallet = await wallets.ReadAsync(id, time.GetUtcNow());
+        return AdminRequest.Json(ToResponse(id, wallet ?? default, credit), AdminJsonContext.Default.WalletResponse, StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> GetWallet(string id, TenantCatalog tenants, WalletStore wallets, WalletRebuilder rebuilder, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!TenantEndpoints.TenantId().IsMatch(id))
+        {
+            return GatewayError.NotFound($"No tenant '{id}'.").ToResult();
+        }
+
+        var wallet = await wallets.ReadAsync(id, time.GetUtcNow());
+        if (wallet is null)
+        {
+            if (!await rebuilder.EnsureAsync(id, cancellationToken))
+            {
+                return GatewayError.NotFound($"No tenant '{id}'.").ToResult();
+            }
+
+            wallet = await wallets.ReadAsync(id, time.GetUtcNow());
+        }
+
+        return AdminRequest.Json(ToResponse(id, wallet ?? default, null), AdminJsonContext.Default.WalletResponse);
+    }
+
+    private static async Task<IResult> PutLimits(string id, HttpRequest request, TenantCatalog tenants, WalletLedger ledger, WalletStore wallets)
+    {
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var (body, error) = await AdminRequest.ReadAsync(request, AdminJsonContext.Default.LimitsBody);
+        if (error is not null)
+        {
+            return error.ToResult();
+        }
+
+        if (new[] { body!.RequestsPerMinute, body.TokensPerMinute, body.TokensPerDay, body.TokensPerMonth }.Any(v => v is < 0))
+        {
+            return GatewayError.InvalidRequest("Limits must be null (unlimited) or non-negative integers.").ToResult();
+        }
+
+        if (!TenantEndpoints.TenantId().IsMatch(id) || await tenants.FindAsync(id, cancellationToken) is null)
+        {
+            return GatewayError.NotFound($"No tenant '{id}'.").ToResult();
+        }
+
+        var limits = new TenantLimits(body.RequestsPerMinute, body.TokensPerMinute, body.TokensPerDay, body.TokensPerMonth);
+        await ledger.PutLimitsAsync(id, limits, cancellationToken);
+        await wallets.ConfigureAsync(id, limits);
+        return AdminRequest.Json(body, AdminJsonContext.Default.LimitsBody);
+    }
+
+    private static async Task<IResult> GetLimits(string id, TenantCatalog tenants, WalletLedger ledger, CancellationToken cancellationToken)
+    {
+        if (!TenantEndpoints.TenantId().IsMatch(id) || await tenants.FindAsync(id, cancellationToken) is null)
+        {
+            return GatewayError.NotFound($"No tenant '{id}'.").ToResult();
+        }
+
+        var limits = await ledger.LimitsAsync(id, cancellationToken);
+        return AdminRequest.Json(new LimitsBody(limits.RequestsPerMinute, limits.TokensPerMinute, limits.TokensPerDay, limits.TokensPerMonth), AdminJsonContext.Default.LimitsBody);
+    }
+
+    private static WalletResponse ToResponse(string tenantId, LiveWallet wallet, WalletCredit? credit) => new(
+        tenantId,
+        Money.ToDecimal(wallet.BalanceMicros),
+        Money.ToDecimal(wallet.HeldMicros),
+        Money.ToDecimal(wallet.AvailableMicros),
+        "USD",
+        credit is null ? null : new CreditResponse(credit.Id, Money.ToDecimal(credit.AmountMicros), credit.IdempotencyKey, credit.ExpiresAt, credit.Note, credit.CreatedAt));
+}

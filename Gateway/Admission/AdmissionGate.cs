@@ -1,0 +1,85 @@
+using Gateway.Errors;
+using Gateway.Metering.Quotas;
+using Gateway.Metering.Rating;
+using Gateway.Metering.Requests;
+using Gateway.Metering.Tenants;
+using Gateway.Metering.Usage;
+using Gateway.Metering.Wallets;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Gateway.Admission;
+
+/// <summary>
+/// Before a request is forwarded: price it by the requested model, compute the worst-case hold (estimated input at
+/// the dearest input price plus the maximum output at the dearest output price) and run the one admission script.
+/// </summary>
+internal sealed partial class AdmissionGate(
+    PriceBook prices,
+    TokenEstimator estimator,
+    WalletStore wallets,
+    WalletRebuilder rebuilder,
+    TimeProvider time,
+    IOptions<AdmissionOptions> options,
+    ILogger<AdmissionGate> logger)
+{
+    private readonly AdmissionOptions _options = options.Value;
+
+    public async Task<AdmissionDecision> AdmitAsync(KeyIdentity identity, RequestFacts facts, ApiKind api, ReadOnlyMemory<byte> body, string holdId, CancellationToken cancellationToken)
+    {
+        if (!_options.Enabled || api == ApiKind.Models)
+        {
+            return AdmissionDecision.Off;
+        }
+
+        var model = facts.Model!;
+        var price = prices.Find(model);
+        if (price is null)
+        {
+            if (!_options.AllowUnpricedModels)
+            {
+                return AdmissionDecision.Refuse(GatewayError.ModelNotPriced(model));
+            }
+
+            price = ModelPrice.Free(model);
+        }
+
+        var (text, messages) = RequestText.Extract(body.Span);
+        var input = estimator.CountInput(model, text, messages);
+        var reservedInput = (long)Math.Ceiling(input * _options.InputEstimateMargin);
+        var maxOutput = api == ApiKind.Embeddings ? 0
+            : facts.MaxOutputTokens ?? (_options.MaxOutputTokens.TryGetValue(model, out var perModel) ? perModel : _options.DefaultMaxOutputTokens);
+        var hold = Rater.HoldMicros(reservedInput, maxOutput, price);
+        var now = time.GetUtcNow();
+
+        AdmissionResult result;
+        try
+        {
+            result = await wallets.AdmitAsync(identity.TenantId, holdId, hold, reservedInput + maxOutput, now, _options.HoldTtl);
+            if (result.Outcome == AdmissionOutcome.NoWallet)
+            {
+                await rebuilder.EnsureAsync(identity.TenantId, cancellationToken);
+                result = await wallets.AdmitAsync(identity.TenantId, holdId, hold, reservedInput + maxOutput, now, _options.HoldTtl);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or Npgsql.NpgsqlException)
+        {
+            AdmissionUnavailable(logger, ex);
+            return _options.FailOpen || _options.FailOpenTenants.Contains(identity.TenantId, StringComparer.Ordinal)
+                ? new AdmissionDecision(AdmissionVerdict.Bypassed, Price: price, InputEstimate: input, AdmittedAt: now)
+                : AdmissionDecision.Refuse(GatewayError.MeteringUnavailable());
+        }
+
+        return result.Outcome switch
+        {
+            AdmissionOutcome.Admitted => new AdmissionDecision(AdmissionVerdict.Admitted, null, price, hold, reservedInput + maxOutput, input, now, result),
+            AdmissionOutcome.InsufficientBalance => AdmissionDecision.Refuse(GatewayError.InsufficientBalance(hold, result.AvailableMicros)),
+            AdmissionOutcome.WindowFull => AdmissionDecision.Refuse(GatewayError.RateLimited(result.Window, QuotaWindow.At(now).Left(result.Window))),
+            AdmissionOutcome.TenantInactive => AdmissionDecision.Refuse(GatewayError.TenantInactive()),
+            _ => AdmissionDecision.Refuse(GatewayError.MeteringUnavailable()),
+        };
+    }
+
+    [LoggerMessage(2000, LogLevel.Warning, "Admission could not reach its store")]
+    private static partial void AdmissionUnavailable(ILogger logger, Exception exception);
+}

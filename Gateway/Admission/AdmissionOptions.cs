@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Gateway.Admission;
+
+/// <summary>Wallet and quota checks before forwarding. Bound from <c>Admission</c>.</summary>
+internal sealed class AdmissionOptions
+{
+    public const string Section = "Admission";
+
+    /// <summary>Off: no wallet, price or quota check and no Redis on the request path (a bare metering proxy, for
+    /// comparison benchmarks). Default on.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>When Redis cannot be reached, forward anyway and record the event as <c>admission: bypassed</c>
+    /// instead of answering 503. Default off.</summary>
+    public bool FailOpen { get; set; }
+
+    /// <summary>Tenants that fail open even when the gateway does not.</summary>
+    public string[] FailOpenTenants { get; set; } = [];
+
+    /// <summary>Forward models with no price at cost 0 instead of refusing them (400 model_not_priced). Default off.</summary>
+    public bool AllowUnpricedModels { get; set; }
+
+    /// <summary>Output tokens a hold assumes when the request sets no max_tokens. Default 4,096.</summary>
+    [Range(1, 10_000_000)]
+    public int DefaultMaxOutputTokens { get; set; } = 4096;
+
+    /// <summary>Per-model override of <see cref="DefaultMaxOutputTokens"/> (model name → tokens).</summary>
+    public Dictionary<string, int> MaxOutputTokens { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How long a hold lives if its request never settles (its gateway died). Must outlast the longest
+    /// request; an expired hold is released, not charged, and a late settle still charges. Default 30 min.</summary>
+    public TimeSpan HoldTtl { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The input estimate of a hold is multiplied by this, since a provider may count more tokens than our
+    /// tokenizer (images, other encodings). Default 1.10.</summary>
+    [Range(1.0, 10.0)]
+    public double InputEstimateMargin { get; set; } = 1.10;
+}
