@@ -23,6 +23,9 @@ internal static partial class SinkLog
     [LoggerMessage(3005, LogLevel.Warning, "Reading the event streams failed; retrying in {Delay}")]
     public static partial void StreamReadFailed(this ILogger logger, Exception exception, TimeSpan delay);
 
+    [LoggerMessage(3007, LogLevel.Warning, "Acknowledging {Count} written events failed; they stay pending and will be written again (idempotently)")]
+    public static partial void AcknowledgeFailed(this ILogger logger, Exception exception, int count);
+
     [LoggerMessage(3006, LogLevel.Error, "Event stream entry {EntryId} of {Stream} is not an event; moved to {DeadLetter}")]
     public static partial void PoisonEntry(this ILogger logger, string entryId, string stream, string deadLetter);
 }

@@ -86,7 +86,7 @@ internal sealed class StreamFlusherService(
                 }
 
                 logger.StreamReadFailed(ex, delay);
-                await Task.Delay(delay, time, abort);
+                await Task.WhenAny(Task.Delay(delay, time, abort), _stopping.Task);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
                 continue;
             }
@@ -102,29 +102,44 @@ internal sealed class StreamFlusherService(
                 continue;
             }
 
-            var events = new List<MeteringEvent>(entries.Count);
-            foreach (var (shard, entry) in entries)
+            try
             {
-                if (Parse(entry) is { } e)
-                {
-                    events.Add(e);
-                }
-                else
-                {
-                    var stream = WalletKeys.StreamOfShard(shard);
-                    RedisKey dead = "{gw" + shard + "}:events:dead";
-                    await db.StreamAddAsync(dead, entry.Values);
-                    logger.PoisonEntry(entry.Id!, stream!, dead!);
-                }
+                await WriteAndAcknowledgeAsync(db, entries, abort);
             }
-
-            if (events.Count > 0)
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
-                await BatchRetry.WriteAsync(writer, events, _options, time, logger, abort);
+                // Written but not acknowledged: the entries stay pending and are claimed and written again later
+                // (harmless: event ids are unique). The loop must survive any Redis failure.
+                logger.AcknowledgeFailed(ex, entries.Count);
+                await Task.WhenAny(Task.Delay(delay, time, abort), _stopping.Task);
             }
-
-            await AcknowledgeAsync(db, entries);
         }
+    }
+
+    private async Task WriteAndAcknowledgeAsync(IDatabase db, List<(int Shard, StreamEntry Entry)> entries, CancellationToken abort)
+    {
+        var events = new List<MeteringEvent>(entries.Count);
+        foreach (var (shard, entry) in entries)
+        {
+            if (Parse(entry) is { } e)
+            {
+                events.Add(e);
+            }
+            else
+            {
+                var stream = WalletKeys.StreamOfShard(shard);
+                RedisKey dead = "{gw" + shard + "}:events:dead";
+                await db.StreamAddAsync(dead, entry.Values);
+                logger.PoisonEntry(entry.Id!, stream!, dead!);
+            }
+        }
+
+        if (events.Count > 0)
+        {
+            await BatchRetry.WriteAsync(writer, events, _options, time, logger, abort);
+        }
+
+        await AcknowledgeAsync(db, entries);
     }
 
     private async Task<List<(int, StreamEntry)>> ReadAsync(IDatabase db, bool claim)

@@ -13,16 +13,21 @@ internal sealed class KeyCache
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly KeyStore _store;
+    private readonly IConnectionMultiplexer _redis;
     private readonly TimeProvider _time;
     private readonly AuthOptions _options;
 
     public KeyCache(KeyStore store, IConnectionMultiplexer redis, TimeProvider time, IOptions<AuthOptions> options)
     {
         _store = store;
+        _redis = redis;
         _time = time;
         _options = options.Value;
-        redis.GetSubscriber().Subscribe(KeyStore.RevokedChannel, (_, hash) => _entries.TryRemove(hash.ToString(), out Entry _));
     }
+
+    /// <summary>Listens for revocations; at start, before requests (never synchronously on a request thread).</summary>
+    public Task SubscribeAsync()
+        => _redis.GetSubscriber().SubscribeAsync(KeyStore.RevokedChannel, (_, hash) => _entries.TryRemove(hash.ToString(), out Entry _));
 
     /// <summary>The identity of a key hash, or null for unknown and revoked keys. Throws when Redis is unreachable.</summary>
     public async ValueTask<KeyIdentity?> FindAsync(string hashHex)

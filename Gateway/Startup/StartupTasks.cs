@@ -20,6 +20,7 @@ internal sealed class StartupTasks(
     WalletLedger ledger,
     WalletStore wallets,
     WalletRebuilder rebuilder,
+    Auth.KeyCache keyCache,
     IOptions<DemoOptions> demo,
     ILogger<StartupTasks> logger)
 {
@@ -41,6 +42,7 @@ internal sealed class StartupTasks(
         logger.KeysSynced(live.Count);
         await priceStore.PutAsync(await priceCatalog.CurrentAsync(cancellationToken), publish: false);
         await priceBook.LoadAsync();
+        await keyCache.SubscribeAsync();
     }
 
     private async Task SeedDemoAsync(CancellationToken cancellationToken)

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Gateway.Metering.Rating;
+using Gateway.Metering.Requests;
+using Gateway.Metering.Usage;
+using Gateway.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Tests.Functional;
+
+/// <summary>
+/// Overspend races (issue #3): many concurrent requests from several gateways on a wallet that covers ten holds.
+/// The input margin is 1 and prices are whole micro-USD per token, so each request's cost equals its hold exactly
+/// and the arithmetic below is exact.
+/// </summary>
+public sealed class ConcurrentAdmissionTests
+{
+    private const string Body = """{"model":"sim-1","max_tokens":5,"stream":true,"messages":[{"role":"user","content":"race me"}]}""";
+
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Admission:InputEstimateMargin"] = "1.0",
+        ["Admission:HoldTtl"] = "00:00:03",
+    };
+
+    [Fact]
+    public async Task TwoGateways_200Concurrent_AtMostTenReachUpstreamAndBalanceIsExact()
+    {
+        await using var a = await GatewayHost.StartAsync(Settings);
+        await using var b = await GatewayHost.StartAsync(Settings);
+        await GatewayFixture.PriceSimulatedModelsAsync(a);
+        var hold = HoldOfBody(a);
+        var credits = (10 * hold) + hold - 1; // ten holds fit, an eleventh does not
+        var (tenant, key, _) = await a.NewTenantAsync(credit: credits / 1_000_000m);
+
+        var statuses = await FireAsync(200, i => i % 2 == 0 ? a.BaseUrl : b.BaseUrl, key);
+
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.PaymentRequired, $"unexpected {s}"));
+        var admitted = statuses.Count(s => s == HttpStatusCode.OK);
+        Assert.InRange(admitted, 1, 10);
+        var events = await a.EventsAsync(tenant, admitted);
+        await AssertLedgerAsync(a, tenant, credits, events, hold);
+    }
+
+    [Fact]
+    public async Task OneGatewayKilledMidway_HoldsExpireAndBalanceIsExact()
+    {
+        await using var a = await GatewayHost.StartAsync(Settings);
+        using var doomed = await GatewayProcess.StartAsync(Settings.ToDictionary(p => p.Key, p => p.Value!));
+        await GatewayFixture.PriceSimulatedModelsAsync(a);
+        var hold = HoldOfBody(a);
+        var credits = (10 * hold) + hold - 1;
+        var (tenant, key, _) = await a.NewTenantAsync(credit: credits / 1_000_000m);
+
+        // Slow streams (5 chunks × 300 ms), so the killed gateway dies with its requests in flight.
+        var requests = FireAsync(200, i => i % 2 == 0 ? a.BaseUrl : doomed.BaseUrl, key, chunkDelayMs: 300);
+        await Task.Delay(700);
+        doomed.Kill();
+        var statuses = await requests;
+
+        var survived = statuses.Count(s => s == HttpStatusCode.OK);
+        Assert.InRange(survived, 0, 10);
+        var events = await a.EventsAsync(tenant, survived);
+        await Task.Delay(TimeSpan.FromSeconds(3.5)); // the dead gateway's holds expire
+        await AssertLedgerAsync(a, tenant, credits, events, hold);
+    }
+
+    /// <summary>balance = credits − Σ event costs, nothing held, never below zero; each cost equals its hold.</summary>
+    private static async Task AssertLedgerAsync(GatewayHost gateway, string tenant, long credits, IReadOnlyList<JsonElement> events, long hold)
+    {
+        Assert.All(events, e => Assert.Equal(hold, e.GetProperty("cost_micros").GetInt64()));
+        var wallet = await gateway.WalletAsync(tenant);
+        var balance = (long)(wallet.GetProperty("balance").GetDecimal() * 1_000_000);
+        Assert.Equal(credits - events.Sum(e => e.GetProperty("cost_micros").GetInt64()), balance);
+        Assert.True(balance >= 0);
+        Assert.Equal(0m, wallet.GetProperty("held").GetDecimal());
+    }
+
+    private static long HoldOfBody(GatewayHost gateway)
+    {
+        var (text, messages) = RequestText.Extract(Encoding.UTF8.GetBytes(Body));
+        var input = gateway.Services.GetRequiredService<TokenEstimator>().CountInput("sim-1", text, messages);
+        return Rater.HoldMicros(input, 5, new ModelPrice("sim-1", 1, 1_000_000, 2_000_000, null, null, null));
+    }
+
+    private static async Task<HttpStatusCode[]> FireAsync(int count, Func<int, string> target, string key, int chunkDelayMs = 50)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1000 }) { Timeout = TimeSpan.FromSeconds(30) };
+        using var start = new ManualResetEventSlim();
+        var tasks = Enumerable.Range(0, count).Select(async i =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, target(i) + "/v1/chat/completions") { Content = new StringContent(Body, Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new("Bearer", key);
+            request.Headers.Add("X-Simulator-Chunk-Delay-Ms", chunkDelayMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            try
+            {
+                using var response = await http.SendAsync(request);
+                var body = await response.Content.ReadAsStringAsync();
+                return response.StatusCode == HttpStatusCode.OK && !body.EndsWith("data: [DONE]\n\n", StringComparison.Ordinal)
+                    ? HttpStatusCode.BadGateway // a stream cut by the kill
+                    : response.StatusCode;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException)
+            {
+                return HttpStatusCode.ServiceUnavailable; // the killed gateway's connections
+            }
+        }).ToArray();
+        return await Task.WhenAll(tasks);
+    }
+}
