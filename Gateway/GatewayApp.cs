@@ -113,6 +113,7 @@ internal static class GatewayApp
         services.AddSingleton<WalletStore>();
         services.AddSingleton<WalletLedger>();
         services.AddSingleton<WalletRebuilder>();
+        services.AddSingleton<SettleTracker>();
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<TenantCatalog>();

@@ -70,7 +70,10 @@ start_postgres() {
     as_postgres "$bin/initdb" -D "$pgdata" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
       -E UTF8 --no-locale >/dev/null
   fi
-  if ! as_postgres "$bin/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q; then
+  if ! as_postgres "$bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+    if as_postgres "$bin/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q; then
+      log "port $PG_PORT is taken by another PostgreSQL (not $pgdata); stop it or set GATEWAY_PG_PORT"; exit 1
+    fi
     as_postgres "$bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 \
       -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $pgdata -c fsync=on -c max_connections=200" start >/dev/null
   fi

@@ -6,9 +6,14 @@ namespace Gateway.Metering.Rating;
 /// <summary>Model prices in Postgres, versioned: a new price is a new row; old versions stay for re-rating.</summary>
 internal sealed class PriceCatalog(NpgsqlDataSource dataSource, TimeProvider time)
 {
+    /// <summary>Adds the next version of a model's price. Concurrent puts of one model are serialised by an advisory
+    /// lock on the model, so each gets its own version number.</summary>
     public async Task<ModelPrice> PutAsync(string model, long input, long output, long? cachedInput, long? cacheWrite, long? reasoning, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "SELECT pg_advisory_xact_lock(hashtextextended('model_prices:' || @model, 0))", new { model }, transaction, cancellationToken: cancellationToken));
         var version = await connection.QuerySingleAsync<int>(new CommandDefinition(
             """
             INSERT INTO model_prices (model, version, input_per_million_micros, output_per_million_micros,
@@ -18,7 +23,9 @@ internal sealed class PriceCatalog(NpgsqlDataSource dataSource, TimeProvider tim
             RETURNING version
             """,
             new { model, input, output, cachedInput, cacheWrite, reasoning, now = time.GetUtcNow() },
+            transaction,
             cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
         return new ModelPrice(model, version, input, output, cachedInput, cacheWrite, reasoning);
     }
 

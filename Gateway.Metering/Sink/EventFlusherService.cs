@@ -1,4 +1,5 @@
 using Gateway.Metering.Events;
+using Gateway.Metering.Wallets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ internal sealed class EventFlusherService(
     PostgresEventWriter writer,
     IOptions<SinkOptions> options,
     TimeProvider time,
+    SettleTracker settles,
     ILogger<EventFlusherService> logger) : IHostedLifecycleService, IDisposable
 {
     private readonly SinkOptions _options = options.Value;
@@ -32,6 +34,7 @@ internal sealed class EventFlusherService(
 
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
+        await settles.WhenIdleAsync(_options.ShutdownTimeout, time); // a failed settle still queues its event here
         sink.Close();
         var finished = await Task.WhenAny(_loop, Task.Delay(_options.ShutdownTimeout, time, CancellationToken.None));
         if (finished != _loop)

@@ -24,6 +24,10 @@ internal sealed class SinkOptions
     /// <summary>First wait after a failed write; doubles up to <see cref="MaxRetryDelay"/>. Default 100 ms.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>An event-stream entry pending this long on another gateway's consumer is taken over (that gateway is
+    /// presumed dead) and written again; a duplicate write is harmless. Default 30 s.</summary>
+    public TimeSpan ClaimAfter { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Longest wait between retries. Default 10 s.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 }

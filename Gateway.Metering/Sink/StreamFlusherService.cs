@@ -12,19 +12,17 @@ namespace Gateway.Metering.Sink;
 /// Moves events from the Redis streams (one per shard, appended by the settle script) to Postgres. Every gateway runs
 /// one consumer of the group <c>flushers</c>; an entry is acknowledged and deleted only after the batch holding it
 /// committed, so a consumer that dies leaves its entries pending, and a live one claims them after
-/// <see cref="ClaimAfter"/> (XAUTOCLAIM). Writing an entry twice is harmless (event ids are unique).
+/// <see cref="SinkOptions.ClaimAfter"/> (XAUTOCLAIM). Writing an entry twice is harmless (event ids are unique).
 /// </summary>
 internal sealed class StreamFlusherService(
     IConnectionMultiplexer redis,
     PostgresEventWriter writer,
     IOptions<SinkOptions> options,
     TimeProvider time,
+    SettleTracker settles,
     ILogger<StreamFlusherService> logger) : IHostedLifecycleService, IDisposable
 {
     public const string Group = "flushers";
-
-    /// <summary>An entry pending this long on another consumer is taken over (its consumer is presumed dead).</summary>
-    public static readonly TimeSpan ClaimAfter = TimeSpan.FromSeconds(30);
 
     private readonly SinkOptions _options = options.Value;
     private readonly string _consumer = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
@@ -40,6 +38,7 @@ internal sealed class StreamFlusherService(
 
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
+        await settles.WhenIdleAsync(_options.ShutdownTimeout, time); // settles still append events
         _stopping.TrySetResult();
         var finished = await Task.WhenAny(_loop, Task.Delay(_options.ShutdownTimeout, time, CancellationToken.None));
         if (finished != _loop)
@@ -105,6 +104,12 @@ internal sealed class StreamFlusherService(
             try
             {
                 await WriteAndAcknowledgeAsync(db, entries, abort);
+                if (entries.Count < _options.BatchSize / 2 && !stopping)
+                {
+                    // A partial batch: let the next one fill for a flush interval rather than poll every shard again
+                    // at once (batches by count or time; keeps Redis commands per event far below one).
+                    await Task.WhenAny(Task.Delay(_options.FlushInterval, time, abort), _stopping.Task);
+                }
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
@@ -166,7 +171,7 @@ internal sealed class StreamFlusherService(
 
     private async Task<StreamEntry[]> ClaimAsync(IDatabase db, RedisKey stream, int count)
     {
-        var claimed = await db.StreamAutoClaimAsync(stream, Group, _consumer, (long)ClaimAfter.TotalMilliseconds, "0-0", count);
+        var claimed = await db.StreamAutoClaimAsync(stream, Group, _consumer, (long)_options.ClaimAfter.TotalMilliseconds, "0-0", count);
         return claimed.ClaimedEntries;
     }
 

@@ -37,6 +37,9 @@ internal sealed class GatewayHost : IAsyncDisposable
             ["ConnectionStrings:Postgres"] = TestServices.Postgres,
             ["Admin:Token"] = TestServices.AdminToken,
             ["Sink:FlushInterval"] = "00:00:00.020",
+            // Every test host shares the streams and consumer group; one that stops (or loses Redis) mid-read leaves
+            // entries pending that the others take over after this long.
+            ["Sink:ClaimAfter"] = "00:00:01",
             ["Providers:openai:BaseUrl"] = "",
             ["Demo:Key"] = "",
         };

@@ -34,6 +34,7 @@ internal sealed class GatewayProcess : IDisposable
         info.Environment["Providers__openai__BaseUrl"] = "";
         info.Environment["Demo__Key"] = "";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Sink__ClaimAfter"] = "00:00:01";
         foreach (var (key, value) in settings)
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

@@ -46,7 +46,7 @@ public sealed class EventSinkTests : IAsyncLifetime
         await using var gated = NpgsqlDataSource.Create(builder.ConnectionString);
         var options = Options.Create(new SinkOptions { FlushInterval = TimeSpan.FromMilliseconds(20), RetryDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromMilliseconds(200) });
         var sink = new ChannelEventSink(options);
-        using var flusher = new EventFlusherService(sink, new PostgresEventWriter(gated), options, TimeProvider.System, NullLogger<EventFlusherService>.Instance);
+        using var flusher = new EventFlusherService(sink, new PostgresEventWriter(gated), options, TimeProvider.System, new Gateway.Metering.Wallets.SettleTracker(), NullLogger<EventFlusherService>.Instance);
         var tenant = TestServices.NewTenantId();
 
         gate.Close();

@@ -30,6 +30,7 @@ internal sealed class ProxyHandler(
     EventIds eventIds,
     EventFactory events,
     WalletStore wallets,
+    SettleTracker settles,
     IEventSink fallbackSink,
     TimeProvider time,
     IOptions<ProxyOptions> options,
@@ -162,6 +163,7 @@ internal sealed class ProxyHandler(
                 TtftMs: capture.FirstByteAt is { } first ? Ms(time.GetElapsedTime(startedAt, first)) : null);
             if (api != ApiKind.Models)
             {
+                await CompleteResponseAsync(context, clientGone); // the client does not wait for the settle
                 await SettleAsync(request, outcome, decision); // listing models uses no tokens: not metered
             }
 
@@ -169,14 +171,16 @@ internal sealed class ProxyHandler(
         }
     }
 
-    /// <summary>Debits and records in one script; if Redis fails, the event still goes to Postgres by the in-process
-    /// queue (the wallet then lags the ledger until it is reconciled).</summary>
+    /// <summary>
+    /// Debits and records in one script, off the request (the response is already complete); if Redis fails, the
+    /// event still goes to Postgres by the in-process queue (the wallet then lags the ledger until reconciled).
+    /// </summary>
     private async Task SettleAsync(RequestContext request, RequestOutcome outcome, AdmissionDecision decision)
     {
         MeteringEvent meteringEvent;
         try
         {
-            meteringEvent = events.Create(request, outcome, decision);
+            meteringEvent = events.Create(request, outcome, decision); // now: it reads the pooled request body
         }
         catch (Exception ex)
         {
@@ -184,22 +188,46 @@ internal sealed class ProxyHandler(
             return;
         }
 
-        if (decision.Verdict == AdmissionVerdict.Admitted)
+        if (decision.Verdict != AdmissionVerdict.Admitted)
+        {
+            await fallbackSink.WriteAsync(meteringEvent);
+            return;
+        }
+
+        var tenantId = request.Identity.TenantId;
+        settles.Run(async () =>
         {
             try
             {
                 var json = JsonSerializer.Serialize(meteringEvent, EventJsonContext.Default.MeteringEvent);
                 var tokenDelta = (meteringEvent.Billable ? meteringEvent.TotalTokens : 0) - decision.ReservedTokens;
-                await wallets.SettleAsync(request.Identity.TenantId, request.EventId.ToString(), meteringEvent.CostMicros, tokenDelta, decision.AdmittedAt, json);
-                return;
+                await wallets.SettleAsync(tenantId, meteringEvent.EventId.ToString(), meteringEvent.CostMicros, tokenDelta, decision.AdmittedAt, json);
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex)
             {
-                logger.SettleFailed(request.EventId, ex);
+                // Redis failed (or anything unforeseen): the event must still be written, so it goes to Postgres
+                // by the in-process queue. If the script did run, the stream copy is deduplicated by event id.
+                logger.SettleFailed(meteringEvent.EventId, ex);
+                await fallbackSink.WriteAsync(meteringEvent);
             }
+        });
+    }
+
+    private static async Task CompleteResponseAsync(HttpContext context, bool clientGone)
+    {
+        if (clientGone || !context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
+        {
+            return;
         }
 
-        await fallbackSink.WriteAsync(meteringEvent);
+        try
+        {
+            await context.Response.CompleteAsync();
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            // The client left at the last moment; the event is recorded all the same.
+        }
     }
 
     private static int Ms(TimeSpan elapsed) => (int)Math.Min(int.MaxValue, Math.Round(elapsed.TotalMilliseconds));

@@ -28,10 +28,13 @@ local held = tonumber(f[2]) or 0
 local limits = {tonumber(f[3]) or -1, tonumber(f[4]) or -1, tonumber(f[5]) or -1, tonumber(f[6]) or -1}
 local reserve = tonumber(ARGV[4])
 local amounts = {1, reserve, reserve, reserve}
-local used = {}
+-- Only windows with a limit are counted: an unlimited tenant costs no counter reads or writes.
+local used = {0, 0, 0, 0}
 for i = 1, 4 do
-  used[i] = tonumber(redis.call('GET', KEYS[3 + i]) or '0')
-  if limits[i] >= 0 and used[i] + amounts[i] > limits[i] then return {3, i} end
+  if limits[i] >= 0 then
+    used[i] = tonumber(redis.call('GET', KEYS[3 + i]) or '0')
+    if used[i] + amounts[i] > limits[i] then return {3, i} end
+  end
 end
 
 local hold = tonumber(ARGV[3])
@@ -44,7 +47,7 @@ if hold > 0 then
 end
 local ttl = {120, 120, 2 * 86400, 32 * 86400}
 for i = 1, 4 do
-  if amounts[i] > 0 and redis.call('INCRBY', KEYS[3 + i], amounts[i]) == amounts[i] then
+  if limits[i] >= 0 and amounts[i] > 0 and redis.call('INCRBY', KEYS[3 + i], amounts[i]) == amounts[i] then
     redis.call('EXPIRE', KEYS[3 + i], ttl[i])
   end
 end

@@ -1,0 +1,73 @@
+# Shared plumbing of the benchmark scripts: services, build, the simulator as its own process, gateways, wrk runs.
+# Sourced; expects ROOT. Gateways are pinned to core 0, the simulator and wrk to core 1.
+set -euo pipefail
+cd "$ROOT"
+source scripts/services.sh
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+dotnet build Gateway/Gateway.csproj -c Release -nologo -v q >/dev/null
+
+DLL=Gateway/bin/Release/net10.0/Gateway.dll
+SIM_PORT=9100
+ADMIN_TOKEN="bench-admin-token-0123456789"
+KEY="sk-gw-bench$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)"
+BENCH_PIDS=()
+pin_services() { # Redis and every PostgreSQL process to the given cores
+  for pid in $(pgrep -x redis-server) $(pgrep -x postgres); do taskset -acp "$1" "$pid" >/dev/null 2>&1 || true; done
+}
+bench_cleanup() {
+  for p in "${BENCH_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  pin_services "0-$(( $(nproc) - 1 ))"
+}
+trap bench_cleanup EXIT
+pin_services 1
+
+wait_up() { for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 || curl -sf "http://127.0.0.1:$1/v1/models" >/dev/null 2>&1 && return 0; sleep 0.2; done; echo "port $1 did not come up" >&2; return 1; }
+
+start_simulator() {
+  taskset -c 1 dotnet "$DLL" --simulator --urls "http://127.0.0.1:$SIM_PORT" --Logging:LogLevel:Default=Warning >/tmp/bench-sim.log 2>&1 &
+  BENCH_PIDS+=($!)
+  wait_up "$SIM_PORT"
+}
+
+start_gateway() { # port, then extra VAR=value settings
+  local port="$1"; shift
+  env ConnectionStrings__Redis="$GATEWAY_REDIS" ConnectionStrings__Postgres="$GATEWAY_POSTGRES" \
+    Admin__Token="$ADMIN_TOKEN" Demo__TenantId=bench Demo__Key="$KEY" \
+    Providers__openai__Kind=simulated Providers__openai__BaseUrl="http://127.0.0.1:$SIM_PORT/v1" \
+    Logging__LogLevel__Default=Warning "$@" \
+    taskset -c 0 dotnet "$DLL" --urls "http://127.0.0.1:$port" >"/tmp/bench-gw-$port.log" 2>&1 &
+  BENCH_PIDS+=($!)
+  wait_up "$port"
+}
+
+top_up() { # port: a large credit so no arm runs dry
+  curl -sf "http://127.0.0.1:$1/admin/tenants/bench/credits" -H "Authorization: Bearer $ADMIN_TOKEN" \
+    -H 'Content-Type: application/json' -d "{\"amount\":1000000,\"idempotency_key\":\"bench-$(date +%s%N)\"}" >/dev/null
+}
+
+run_wrk() { # url connections seconds -> "p50_us p99_us rps requests errors"
+  BENCH_KEY="$KEY" taskset -c 1 wrk -t1 -c"$2" -d"$3"s -s bench/chat.lua "$1/v1/chat/completions" \
+    | sed -n 's/^RESULT p50_us=\([0-9]*\) p99_us=\([0-9]*\) rps=\([0-9.]*\) requests=\([0-9]*\) errors=\([0-9]*\)$/\1 \2 \3 \4 \5/p'
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+redis_calls() { # total calls of all commands, and of script commands (EVAL/EVALSHA)
+  redis-cli -h 127.0.0.1 -p "${GATEWAY_REDIS##*:}" info commandstats \
+    | awk -F'[:=,]' '/^cmdstat_/ { total += $3; if ($1 ~ /cmdstat_eval/) scripts += $3 } END { print total+0, scripts+0 }'
+}
+
+machine_line() {
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); gateways pinned to core 0; simulator, wrk, Redis and Postgres to core 1"
+}
+
+redis_roundtrips() { # url seconds -> "requests client_commands script_calls": MONITOR tags script-internal calls "lua"
+  local log; log="$(mktemp)"
+  timeout "$(( $2 + 2 ))" redis-cli -h 127.0.0.1 -p "${GATEWAY_REDIS##*:}" monitor >"$log" 2>/dev/null &
+  local mon=$!
+  sleep 0.5
+  local reqs; read -r _ _ _ reqs _ <<<"$(run_wrk "$1" 1 "$2")"
+  sleep 0.3; kill "$mon" 2>/dev/null || true; wait "$mon" 2>/dev/null || true
+  awk -v r="$reqs" '/^[0-9]/ && !/\[[0-9]+ lua\]/ { n++; if (tolower($0) ~ /"evalsha"|"eval"/) s++ } END { printf "%d %d %d\n", r, n, s }' "$log"
+  rm -f "$log"
+}
