@@ -37,6 +37,7 @@ cat <<TXT
     curl -s $URL/v1/chat/completions -H "Authorization: Bearer $DEMO_KEY" \\
       -H 'Content-Type: application/json' -d '{"model":"sim-1","messages":[{"role":"user","content":"Hello"}]}'
     curl -s "$URL/admin/events?tenant=demo" -H "Authorization: Bearer $ADMIN_TOKEN"
+    curl -s "$URL/admin/tenants/demo/wallet" -H "Authorization: Bearer $ADMIN_TOKEN"
 
 TXT
 exec dotnet Gateway/bin/Release/net10.0/Gateway.dll

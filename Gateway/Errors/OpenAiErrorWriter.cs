@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Gateway.Errors;
@@ -38,7 +39,8 @@ internal static class OpenAiErrorWriter
             context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        // Relaxed escaping keeps quotes in messages readable; the body is served as application/json, never HTML.
+        await using var writer = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         writer.WriteStartObject();
         writer.WriteStartObject("error");
         writer.WriteString("message", error.Message);
