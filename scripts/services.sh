@@ -45,6 +45,30 @@ start_redis() {
   log "redis did not start; see $DATA/redis/redis.log"; exit 1
 }
 
+# A three-node Redis Cluster (ports 7001-7003, no replicas) for the tests that prove the scripts are cluster-safe.
+start_redis_cluster() {
+  local ports=(7001 7002 7003) p
+  for p in "${ports[@]}"; do
+    mkdir -p "$DATA/redis-cluster/$p"
+    if ! redis-cli -h 127.0.0.1 -p "$p" ping >/dev/null 2>&1; then
+      redis-server --bind 127.0.0.1 --port "$p" --dir "$DATA/redis-cluster/$p" --daemonize yes \
+        --pidfile "$DATA/redis-cluster/$p/redis.pid" --logfile "$DATA/redis-cluster/$p/redis.log" \
+        --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000 \
+        --appendonly yes --save ""
+    fi
+  done
+  for p in "${ports[@]}"; do
+    for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 -p "$p" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  done
+  if ! redis-cli -h 127.0.0.1 -p 7001 cluster info 2>/dev/null | grep -q 'cluster_state:ok'; then
+    redis-cli --cluster create 127.0.0.1:7001 127.0.0.1:7002 127.0.0.1:7003 --cluster-replicas 0 --cluster-yes >/dev/null
+    for _ in $(seq 1 100); do
+      redis-cli -h 127.0.0.1 -p 7001 cluster info 2>/dev/null | grep -q 'cluster_state:ok' && break; sleep 0.1
+    done
+  fi
+  log "redis cluster up on 127.0.0.1:7001-7003"
+}
+
 pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1; }
 
 as_postgres() {
@@ -91,7 +115,9 @@ start_postgres() {
 need_pkg
 start_redis
 start_postgres
+if [ "${GATEWAY_REDIS_CLUSTER_NEEDED:-0}" = 1 ]; then start_redis_cluster; fi
 
 export GATEWAY_REDIS="127.0.0.1:$REDIS_PORT"
 export GATEWAY_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=gateway;Password=gateway;Database=$PG_DB"
+export GATEWAY_REDIS_CLUSTER="127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003"
 export GATEWAY_POSTGRES_TEST="Host=127.0.0.1;Port=$PG_PORT;Username=gateway;Password=gateway;Database=${PG_DB}_test"

@@ -6,6 +6,9 @@ internal static class TestServices
 {
     public static string Redis => Environment.GetEnvironmentVariable("GATEWAY_REDIS") ?? "127.0.0.1:6380";
 
+    /// <summary>The three-node Redis Cluster scripts/test.sh starts (ports 7001-7003).</summary>
+    public static string RedisCluster => Environment.GetEnvironmentVariable("GATEWAY_REDIS_CLUSTER") ?? "127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003";
+
     public static string Postgres => Environment.GetEnvironmentVariable("GATEWAY_POSTGRES_TEST")
         ?? "Host=127.0.0.1;Port=5433;Username=gateway;Password=gateway;Database=gateway_test";
 
