@@ -7,4 +7,5 @@ internal enum AdmissionOutcome
     TenantInactive = 2,
     WindowFull = 3,
     InsufficientBalance = 4,
+    Backlogged = 5,
 }

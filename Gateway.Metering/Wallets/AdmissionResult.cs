@@ -10,4 +10,5 @@ internal readonly record struct AdmissionResult(
     long RequestLimit = -1,
     long RequestsLeft = -1,
     long TokenLimit = -1,
-    long TokensLeft = -1);
+    long TokensLeft = -1,
+    long Backlog = 0);

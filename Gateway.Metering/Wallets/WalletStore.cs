@@ -11,14 +11,14 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
 {
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<AdmissionResult> AdmitAsync(string tenantId, string holdId, long holdMicros, long reservedTokens, DateTimeOffset now, TimeSpan holdTtl)
+    public async Task<AdmissionResult> AdmitAsync(string tenantId, string holdId, long holdMicros, long reservedTokens, DateTimeOffset now, TimeSpan holdTtl, long maxBacklog = -1)
     {
         var keys = WalletKeys.For(tenantId);
         var window = QuotaWindow.At(now);
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
             WalletScripts.Admit,
-            [keys.Wallet, keys.Holds, keys.HoldExpiry, keys.Requests(window.Minute), keys.TokensPerMinute(window.Minute), keys.TokensPerDay(window.Day), keys.TokensPerMonth(window.Month)],
-            [now.ToUnixTimeMilliseconds(), holdId, holdMicros, reservedTokens, (long)holdTtl.TotalMilliseconds]))!;
+            [keys.Wallet, keys.Holds, keys.HoldExpiry, keys.Requests(window.Minute), keys.TokensPerMinute(window.Minute), keys.TokensPerDay(window.Day), keys.TokensPerMonth(window.Month), keys.Stream],
+            [now.ToUnixTimeMilliseconds(), holdId, holdMicros, reservedTokens, (long)holdTtl.TotalMilliseconds, maxBacklog]))!;
         var outcome = (AdmissionOutcome)(int)result[0];
         return outcome switch
         {
@@ -33,6 +33,7 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
                 TokensLeft: (long)result[6]),
             AdmissionOutcome.WindowFull => new AdmissionResult(outcome, Window: (int)result[1]),
             AdmissionOutcome.InsufficientBalance => new AdmissionResult(outcome, AvailableMicros: (long)result[1]),
+            AdmissionOutcome.Backlogged => new AdmissionResult(outcome, Backlog: (long)result[1]),
             _ => new AdmissionResult(outcome),
         };
     }

@@ -55,11 +55,11 @@ internal sealed partial class AdmissionGate(
         AdmissionResult result;
         try
         {
-            result = await wallets.AdmitAsync(identity.TenantId, holdId, hold, reservedInput + maxOutput, now, _options.HoldTtl);
+            result = await wallets.AdmitAsync(identity.TenantId, holdId, hold, reservedInput + maxOutput, now, _options.HoldTtl, _options.MaxEventBacklog);
             if (result.Outcome == AdmissionOutcome.NoWallet)
             {
                 await rebuilder.EnsureAsync(identity.TenantId, cancellationToken);
-                result = await wallets.AdmitAsync(identity.TenantId, holdId, hold, reservedInput + maxOutput, now, _options.HoldTtl);
+                result = await wallets.AdmitAsync(identity.TenantId, holdId, hold, reservedInput + maxOutput, now, _options.HoldTtl, _options.MaxEventBacklog);
             }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or Npgsql.NpgsqlException)
@@ -76,6 +76,7 @@ internal sealed partial class AdmissionGate(
             AdmissionOutcome.InsufficientBalance => AdmissionDecision.Refuse(GatewayError.InsufficientBalance(hold, result.AvailableMicros)),
             AdmissionOutcome.WindowFull => AdmissionDecision.Refuse(GatewayError.RateLimited(result.Window, QuotaWindow.At(now).Left(result.Window))),
             AdmissionOutcome.TenantInactive => AdmissionDecision.Refuse(GatewayError.TenantInactive()),
+            AdmissionOutcome.Backlogged => AdmissionDecision.Refuse(GatewayError.MeteringBacklog()),
             _ => AdmissionDecision.Refuse(GatewayError.MeteringUnavailable()),
         };
     }

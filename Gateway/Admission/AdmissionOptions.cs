@@ -32,6 +32,12 @@ internal sealed class AdmissionOptions
     /// request; an expired hold is released, not charged, and a late settle still charges. Default 30 min.</summary>
     public TimeSpan HoldTtl { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>Most events that may wait in a tenant's event stream (Postgres down or slow) before new metered
+    /// requests of that stream's tenants get 503 <c>metering_backlog</c> rather than risk losing events; -1 = never.
+    /// Default 1,000,000 (about 1 GB of Redis memory at ~1 KB an event).</summary>
+    [Range(-1, long.MaxValue)]
+    public long MaxEventBacklog { get; set; } = 1_000_000;
+
     /// <summary>The input estimate of a hold is multiplied by this, since a provider may count more tokens than our
     /// tokenizer (images, other encodings). Default 1.10.</summary>
     [Range(1.0, 10.0)]

@@ -40,6 +40,10 @@ internal sealed record GatewayError(GatewayErrorKind Kind, string Message, strin
         $"Rate limit reached: {Windows[Math.Clamp(window, 1, 4) - 1]}. Retry after {Math.Ceiling(retryAfter.TotalSeconds)} s.",
         RetryAfter: retryAfter);
 
+    public static GatewayError MeteringBacklog() => new(GatewayErrorKind.MeteringBacklog,
+        "Usage records are waiting to be stored; the gateway takes no new metered requests until they are. Retry shortly.",
+        RetryAfter: TimeSpan.FromSeconds(5));
+
     public static GatewayError TenantInactive() => new(GatewayErrorKind.TenantInactive, "This tenant is not active.");
 
     public static GatewayError StoreUnavailable() => new(GatewayErrorKind.StoreUnavailable,

@@ -15,4 +15,5 @@ internal enum GatewayErrorKind
     InsufficientBalance,
     RateLimited,
     TenantInactive,
+    MeteringBacklog,
 }

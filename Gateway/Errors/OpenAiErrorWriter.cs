@@ -21,6 +21,7 @@ internal static class OpenAiErrorWriter
         GatewayErrorKind.InsufficientBalance => (402, "insufficient_quota", "insufficient_balance"),
         GatewayErrorKind.RateLimited => (429, "rate_limit_error", "rate_limit_exceeded"),
         GatewayErrorKind.TenantInactive => (403, "permission_error", "tenant_inactive"),
+        GatewayErrorKind.MeteringBacklog => (503, "server_error", "metering_backlog"),
         _ => (500, "server_error", "internal_error"),
     };
 

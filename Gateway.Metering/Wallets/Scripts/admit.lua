@@ -1,11 +1,17 @@
 -- Admission, in one step (issue #3): tenant active, request and token windows, day and month budgets, and the
 -- available balance covering the hold; then the hold is placed and the windows charged. Nothing is read in one
 -- call and written in another, so concurrent requests cannot overdraw.
--- KEYS: 1 wallet, 2 holds, 3 hold expiry, 4 rpm, 5 tpm, 6 tpd, 7 tpmo
--- ARGV: 1 now ms, 2 hold id, 3 hold micros, 4 tokens reserved, 5 hold ttl ms
+-- KEYS: 1 wallet, 2 holds, 3 hold expiry, 4 rpm, 5 tpm, 6 tpd, 7 tpmo, 8 the tenant's event stream
+-- ARGV: 1 now ms, 2 hold id, 3 hold micros, 4 tokens reserved, 5 hold ttl ms, 6 most events waiting (-1 = no limit)
 -- Returns {0, balance, held, rpm limit, rpm left, tpm limit, tpm left} admitted (-1 = unlimited),
--- {1} no wallet, {2} tenant not active, {3, window index 1..4} a window is full, {4, available} balance too low.
+-- {1} no wallet, {2} tenant not active, {3, window index 1..4} a window is full, {4, available} balance too low,
+-- {5, waiting} too many events not yet in Postgres (refuse rather than risk losing events).
 local wallet = KEYS[1]
+local backlog = tonumber(ARGV[6])
+if backlog >= 0 then
+  local waiting = redis.call('XLEN', KEYS[8])
+  if waiting >= backlog then return {5, waiting} end
+end
 if redis.call('EXISTS', wallet) == 0 then return {1} end
 if redis.call('HGET', wallet, 'status') ~= 'active' then return {2} end
 local now = tonumber(ARGV[1])
