@@ -56,6 +56,7 @@ internal static class GatewayApp
         app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
         await app.Services.GetRequiredService<StartupTasks>().RunAsync(CancellationToken.None);
 
+        app.UseMiddleware<Errors.StoreFailureMiddleware>();
         app.MapHealth();
         app.MapAdmin();
         app.MapProxy();
@@ -114,6 +115,7 @@ internal static class GatewayApp
         services.AddSingleton<WalletLedger>();
         services.AddSingleton<WalletRebuilder>();
         services.AddSingleton<SettleTracker>();
+        services.AddSingleton<Reconciler>();
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<TenantCatalog>();

@@ -9,6 +9,7 @@ internal static class WalletScripts
     public static readonly string Credit = Load("credit");
     public static readonly string Configure = Load("configure");
     public static readonly string Read = Load("read");
+    public static readonly string Snapshot = Load("snapshot");
 
     private static string Load(string name)
     {

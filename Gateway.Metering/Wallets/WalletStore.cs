@@ -78,6 +78,28 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
             ["rpm", limits.RequestsPerMinute ?? -1, "tpm", limits.TokensPerMinute ?? -1, "tpd", limits.TokensPerDay ?? -1, "tpmo", limits.TokensPerMonth ?? -1]);
     }
 
+    /// <summary>Balance, held and the (event id, cost) of the tenant's events still in its stream, atomically.</summary>
+    public async Task<(LiveWallet Wallet, IReadOnlyList<(Guid EventId, long CostMicros)> Unflushed)?> SnapshotAsync(string tenantId)
+    {
+        var keys = WalletKeys.For(tenantId);
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(WalletScripts.Snapshot, [keys.Wallet, keys.Stream], [tenantId]))!;
+        if (result.Length == 0)
+        {
+            return null;
+        }
+
+        var unflushed = new List<(Guid, long)>();
+        for (var i = 2; i + 1 < result.Length; i += 2)
+        {
+            if (Guid.TryParse((string?)result[i], out var id))
+            {
+                unflushed.Add((id, (long)result[i + 1]));
+            }
+        }
+
+        return (new LiveWallet((long)result[0], (long)result[1], 0), unflushed);
+    }
+
     public async Task<LiveWallet?> ReadAsync(string tenantId, DateTimeOffset now)
     {
         var keys = WalletKeys.For(tenantId);

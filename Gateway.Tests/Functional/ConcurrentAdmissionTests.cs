@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Gateway.Metering.Rating;
@@ -75,6 +76,8 @@ public sealed class ConcurrentAdmissionTests
         Assert.Equal(credits - events.Sum(e => e.GetProperty("cost_micros").GetInt64()), balance);
         Assert.True(balance >= 0);
         Assert.Equal(0m, wallet.GetProperty("held").GetDecimal());
+        var reconciliation = await gateway.Admin.GetFromJsonAsync<JsonElement>($"/admin/tenants/{tenant}/reconciliation");
+        Assert.Equal(0, reconciliation.GetProperty("drift_micros").GetInt64());
     }
 
     private static long HoldOfBody(GatewayHost gateway)

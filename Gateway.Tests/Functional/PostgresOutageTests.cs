@@ -45,6 +45,10 @@ public sealed class PostgresOutageTests
         Assert.True(response.Headers.RetryAfter is not null);
         Assert.Equal(4, served.Count);
 
+        var duringOutage = await gateway.Admin.GetAsync($"/admin/tenants/{tenant}/limits");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, duringOutage.StatusCode); // the admin API says so, no bare 500
+        await BadInputTests.AssertOpenAiError(duringOutage, "store_unavailable");
+
         gate.Open();
         var events = await gateway.EventsAsync(tenant, 4, TimeSpan.FromSeconds(20));
         Assert.Equal(served.Order(), events.Select(e => e.GetProperty("event_id").GetString()!).Order());

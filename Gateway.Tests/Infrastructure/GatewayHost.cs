@@ -124,7 +124,14 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     private async Task<List<JsonElement>> ReadEventsAsync(string tenant)
     {
-        var page = await Admin.GetFromJsonAsync<JsonElement>($"/admin/events?tenant={tenant}&limit=1000");
+        var response = await Admin.GetAsync($"/admin/events?tenant={tenant}&limit=1000");
+        if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+        {
+            return []; // the store is coming back (a test of an outage): poll again
+        }
+
+        response.EnsureSuccessStatusCode();
+        var page = await response.Content.ReadFromJsonAsync<JsonElement>();
         return [.. page.GetProperty("data").EnumerateArray()];
     }
 

@@ -17,6 +17,7 @@ namespace Gateway.Admin;
 [JsonSerializable(typeof(CreditRequest))]
 [JsonSerializable(typeof(WalletResponse))]
 [JsonSerializable(typeof(LimitsBody))]
+[JsonSerializable(typeof(ReconciliationResponse))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;
 
 internal sealed record CreateTenantRequest(string? Id, string? Name);
@@ -42,3 +43,5 @@ internal sealed record CreditResponse(long Id, decimal Amount, string Idempotenc
 internal sealed record WalletResponse(string TenantId, decimal Balance, decimal Held, decimal Available, string Currency, CreditResponse? Credit = null);
 
 internal sealed record LimitsBody(long? RequestsPerMinute, long? TokensPerMinute, long? TokensPerDay, long? TokensPerMonth);
+
+internal sealed record ReconciliationResponse(string TenantId, decimal RedisBalance, decimal Held, decimal LedgerBalance, decimal UnflushedCost, int UnflushedEvents, decimal Drift, long DriftMicros);

@@ -15,6 +15,7 @@ internal static class WalletEndpoints
         admin.MapGet("/tenants/{id}/wallet", GetWallet);
         admin.MapPut("/tenants/{id}/limits", PutLimits);
         admin.MapGet("/tenants/{id}/limits", GetLimits);
+        admin.MapGet("/tenants/{id}/reconciliation", Reconcile);
         return admin;
     }
 
@@ -121,6 +122,25 @@ internal static class WalletEndpoints
 
         var limits = await ledger.LimitsAsync(id, cancellationToken);
         return AdminRequest.Json(new LimitsBody(limits.RequestsPerMinute, limits.TokensPerMinute, limits.TokensPerDay, limits.TokensPerMonth), AdminJsonContext.Default.LimitsBody);
+    }
+
+    /// <summary>The tenant's live balance against the ledger; <c>drift</c> must be 0.</summary>
+    private static async Task<IResult> Reconcile(string id, Reconciler reconciler, CancellationToken cancellationToken)
+    {
+        var result = TenantEndpoints.TenantId().IsMatch(id) ? await reconciler.ReconcileAsync(id, cancellationToken) : null;
+        return result is null
+            ? GatewayError.NotFound($"No live wallet for '{id}'.").ToResult()
+            : AdminRequest.Json(
+                new ReconciliationResponse(
+                    result.TenantId,
+                    Money.ToDecimal(result.RedisBalanceMicros),
+                    Money.ToDecimal(result.HeldMicros),
+                    Money.ToDecimal(result.LedgerBalanceMicros),
+                    Money.ToDecimal(result.UnflushedCostMicros),
+                    result.UnflushedEvents,
+                    Money.ToDecimal(result.DriftMicros),
+                    result.DriftMicros),
+                AdminJsonContext.Default.ReconciliationResponse);
     }
 
     private static WalletResponse ToResponse(string tenantId, LiveWallet wallet, WalletCredit? credit) => new(
