@@ -122,6 +122,9 @@ internal static class GatewayApp
         services.AddSingleton<KeyStore>();
         services.AddSingleton<EventReader>();
         services.AddSingleton<StartupTasks>();
+        services.AddSingleton<RedisSeeder>();
+        services.AddSingleton<RedisEpochWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<RedisEpochWatcher>());
 
         services.AddSingleton<KeyCache>();
         services.AddSingleton<VirtualKeyAuthenticator>();

@@ -84,6 +84,11 @@ internal sealed class StreamFlusherService(
                     return; // Redis gone at shutdown: entries stay in the stream for later
                 }
 
+                if (ex is RedisServerException && ex.Message.Contains("NOGROUP", StringComparison.Ordinal))
+                {
+                    groupsReady = false; // Redis restarted empty: the streams and groups are made again
+                }
+
                 logger.StreamReadFailed(ex, delay);
                 await Task.WhenAny(Task.Delay(delay, time, abort), _stopping.Task);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));

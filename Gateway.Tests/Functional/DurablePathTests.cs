@@ -85,3 +85,46 @@ public sealed class DurablePathTests
     private static async Task<JsonElement> ReconcileAsync(GatewayHost gateway, string tenant)
         => await gateway.Admin.GetFromJsonAsync<JsonElement>($"/admin/tenants/{tenant}/reconciliation");
 }
+
+/// <summary>Redis restarted empty mid-run (issue #4): detected by the epoch marker, seeded again from Postgres.</summary>
+public sealed class RedisLossTests
+{
+    [Fact]
+    public async Task RedisEmptiedMidRun_KeysPricesAndWalletRebuilt_DriftZero()
+    {
+        const string redisDb = ",defaultDatabase=10";
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = TestServices.Redis + redisDb });
+        await GatewayFixture.PriceSimulatedModelsAsync(gateway);
+        var (tenant, key, _) = await gateway.NewTenantAsync(credit: 3m);
+        using var client = gateway.Client(key);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v1/chat/completions", Body())).StatusCode);
+        }
+
+        await gateway.EventsAsync(tenant, 3); // written to Postgres: the ledger has them
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(TestServices.Redis + redisDb + ",allowAdmin=true"))
+        {
+            await redis.GetDatabase().ExecuteAsync("FLUSHDB");
+        }
+
+        var recovered = false;
+        for (var i = 0; i < 50 && !recovered; i++)
+        {
+            recovered = (await client.PostAsync("/v1/chat/completions", Body())).StatusCode == HttpStatusCode.OK;
+            if (!recovered)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.True(recovered, "requests were not served again after Redis lost its data");
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v1/chat/completions", Body())).StatusCode);
+        var events = await gateway.EventsAsync(tenant, 5);
+        var reconciliation = await gateway.Admin.GetFromJsonAsync<JsonElement>($"/admin/tenants/{tenant}/reconciliation");
+        Assert.Equal(0, reconciliation.GetProperty("drift_micros").GetInt64());
+        Assert.Equal(3m - (events.Sum(e => e.GetProperty("cost_micros").GetInt64()) / 1_000_000m), (await gateway.WalletAsync(tenant)).GetProperty("balance").GetDecimal());
+    }
+
+    private static StringContent Body() => new("""{"model":"sim-1","max_tokens":4,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json");
+}

@@ -8,19 +8,18 @@ namespace Gateway.Startup;
 
 /// <summary>
 /// Runs before the gateway takes requests: migrations, the demo seed, and the request path's copies in Redis of the
-/// live keys and current prices (Postgres is the truth; Redis may have been emptied).
+/// live keys and current prices (Postgres is the truth; Redis may have been emptied), with the epoch marker.
 /// </summary>
 internal sealed class StartupTasks(
     MigrationRunner migrations,
     TenantCatalog tenants,
-    KeyStore keys,
     PriceCatalog priceCatalog,
-    PriceStore priceStore,
-    PriceBook priceBook,
     WalletLedger ledger,
     WalletStore wallets,
     WalletRebuilder rebuilder,
     Auth.KeyCache keyCache,
+    RedisSeeder seeder,
+    RedisEpochWatcher epochWatcher,
     IOptions<DemoOptions> demo,
     ILogger<StartupTasks> logger)
 {
@@ -37,11 +36,7 @@ internal sealed class StartupTasks(
     {
         await migrations.RunAsync(cancellationToken);
         await SeedDemoAsync(cancellationToken);
-        var live = await tenants.LiveKeysAsync(cancellationToken);
-        await keys.PutManyAsync(live.Select(k => (Convert.ToHexStringLower(k.Hash), k.Identity)));
-        logger.KeysSynced(live.Count);
-        await priceStore.PutAsync(await priceCatalog.CurrentAsync(cancellationToken), publish: false);
-        await priceBook.LoadAsync();
+        epochWatcher.Remember(await seeder.SeedAsync(cancellationToken));
         await keyCache.SubscribeAsync();
     }
 
