@@ -85,6 +85,7 @@ internal static class GatewayApp
         services.AddOptions<SinkOptions>().BindConfiguration(SinkOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.HoldTtl >= TimeSpan.FromSeconds(1), "Admission:HoldTtl must be at least 00:00:01.")
+            .Validate(o => o.SweepInterval >= TimeSpan.FromMilliseconds(100), "Admission:SweepInterval must be at least 00:00:00.1.")
             .Validate(o => o.MaxOutputTokens.Values.All(v => v > 0), "Admission:MaxOutputTokens values must be positive.")
             .ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section)
@@ -116,6 +117,11 @@ internal static class GatewayApp
         services.AddSingleton<WalletRebuilder>();
         services.AddSingleton<SettleTracker>();
         services.AddSingleton<Reconciler>();
+        services.AddHostedService(sp => new HoldSweeperService(
+            sp.GetRequiredService<WalletStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<AdmissionOptions>>().Value.SweepInterval,
+            sp.GetRequiredService<ILogger<HoldSweeperService>>()));
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<TenantCatalog>();

@@ -11,4 +11,7 @@ internal static class EventStatus
 
     /// <summary>The upstream answered with an error status, failed mid-stream, cut the stream, or could not be reached.</summary>
     public const string UpstreamError = "upstream_error";
+
+    /// <summary>The gateway died mid-request: its hold expired unsettled and its input estimate was billed.</summary>
+    public const string Abandoned = "abandoned";
 }

@@ -27,8 +27,19 @@ internal readonly record struct WalletKeys(string Tag, string TenantId)
     /// <summary>Hash: hold id → micros.</summary>
     public RedisKey Holds => Prefix + "holds";
 
-    /// <summary>Sorted set: hold id by expiry (Unix ms).</summary>
-    public RedisKey HoldExpiry => Prefix + "holdexp";
+    /// <summary>Hash: hold id → the <c>abandoned</c> event recorded if the hold expires unsettled.</summary>
+    public RedisKey HoldEvents => Prefix + "holdevents";
+
+    /// <summary>Sorted set: ids of holds settled as abandoned, by time (kept a day), so a late settle does nothing.</summary>
+    public RedisKey Abandoned => Prefix + "abandoned";
+
+    /// <summary>Sorted set of the whole shard: "tenant\nhold id" by expiry (Unix ms), swept by every gateway.</summary>
+    public RedisKey Expiring => Tag + ":expiring";
+
+    /// <summary>The member of <see cref="Expiring"/> for a hold.</summary>
+    public string ExpiringMember(string holdId) => TenantId + "\n" + holdId;
+
+    public static RedisKey ExpiringOfShard(int shard) => "{gw" + shard + "}:expiring";
 
     /// <summary>Set: ledger credit ids already added to the balance.</summary>
     public RedisKey AppliedCredits => Prefix + "credits";

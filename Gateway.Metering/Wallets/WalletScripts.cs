@@ -10,6 +10,7 @@ internal static class WalletScripts
     public static readonly string Configure = Load("configure");
     public static readonly string Read = Load("read");
     public static readonly string Snapshot = Load("snapshot");
+    public static readonly string Abandon = Load("abandon");
 
     private static string Load(string name)
     {

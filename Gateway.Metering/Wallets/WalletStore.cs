@@ -11,14 +11,15 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
 {
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<AdmissionResult> AdmitAsync(string tenantId, string holdId, long holdMicros, long reservedTokens, DateTimeOffset now, TimeSpan holdTtl, long maxBacklog = -1)
+    /// <summary>Runs the admission script; <paramref name="abandonedEventJson"/> is recorded if the hold expires unsettled.</summary>
+    public async Task<AdmissionResult> AdmitAsync(string tenantId, string holdId, long holdMicros, long reservedTokens, DateTimeOffset now, TimeSpan holdTtl, long maxBacklog = -1, string abandonedEventJson = "{}")
     {
         var keys = WalletKeys.For(tenantId);
         var window = QuotaWindow.At(now);
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
             WalletScripts.Admit,
-            [keys.Wallet, keys.Holds, keys.HoldExpiry, keys.Requests(window.Minute), keys.TokensPerMinute(window.Minute), keys.TokensPerDay(window.Day), keys.TokensPerMonth(window.Month), keys.Stream],
-            [now.ToUnixTimeMilliseconds(), holdId, holdMicros, reservedTokens, (long)holdTtl.TotalMilliseconds, maxBacklog]))!;
+            [keys.Wallet, keys.Holds, keys.HoldEvents, keys.Requests(window.Minute), keys.TokensPerMinute(window.Minute), keys.TokensPerDay(window.Day), keys.TokensPerMonth(window.Month), keys.Stream, keys.Expiring],
+            [now.ToUnixTimeMilliseconds(), holdId, holdMicros, reservedTokens, (long)holdTtl.TotalMilliseconds, maxBacklog, keys.ExpiringMember(holdId), abandonedEventJson]))!;
         var outcome = (AdmissionOutcome)(int)result[0];
         return outcome switch
         {
@@ -38,16 +39,45 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
         };
     }
 
-    /// <summary>Releases the hold, debits the cost, corrects the token windows and appends the event, atomically.</summary>
-    public async Task<LiveWallet> SettleAsync(string tenantId, string holdId, long costMicros, long tokenDelta, DateTimeOffset admittedAt, string eventJson)
+    /// <summary>Releases the hold, debits the cost, corrects the token windows and appends the event, atomically.
+    /// Returns null when the hold had already been settled as abandoned (then nothing changes).</summary>
+    public async Task<LiveWallet?> SettleAsync(string tenantId, string holdId, long costMicros, long tokenDelta, DateTimeOffset admittedAt, string eventJson)
     {
         var keys = WalletKeys.For(tenantId);
         var window = QuotaWindow.At(admittedAt); // the windows the reservation was counted in
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
             WalletScripts.Settle,
-            [keys.Wallet, keys.Holds, keys.HoldExpiry, keys.TokensPerMinute(window.Minute), keys.TokensPerDay(window.Day), keys.TokensPerMonth(window.Month), keys.Stream],
-            [holdId, costMicros, tokenDelta, eventJson]))!;
-        return new LiveWallet((long)result[0], (long)result[1], 0);
+            [keys.Wallet, keys.Holds, keys.HoldEvents, keys.Expiring, keys.Abandoned, keys.TokensPerMinute(window.Minute), keys.TokensPerDay(window.Day), keys.TokensPerMonth(window.Month), keys.Stream],
+            [holdId, costMicros, tokenDelta, eventJson, keys.ExpiringMember(holdId)]))!;
+        return (long)result[2] == 1 ? new LiveWallet((long)result[0], (long)result[1], 0) : null;
+    }
+
+    /// <summary>Expired holds of one shard: (tenant, hold id), oldest first.</summary>
+    public async Task<IReadOnlyList<(string TenantId, string HoldId)>> ExpiredAsync(int shard, DateTimeOffset now, int count)
+    {
+        var members = await Db.SortedSetRangeByScoreAsync(WalletKeys.ExpiringOfShard(shard), double.NegativeInfinity, now.ToUnixTimeMilliseconds(), take: count);
+        var expired = new List<(string, string)>(members.Length);
+        foreach (var member in members)
+        {
+            var text = (string)member!;
+            var split = text.IndexOf('\n', StringComparison.Ordinal);
+            if (split > 0)
+            {
+                expired.Add((text[..split], text[(split + 1)..]));
+            }
+        }
+
+        return expired;
+    }
+
+    /// <summary>Settles an expired hold as abandoned; true when this call did it.</summary>
+    public async Task<bool> AbandonAsync(string tenantId, string holdId, DateTimeOffset now)
+    {
+        var keys = WalletKeys.For(tenantId);
+        return (int)await Db.ScriptEvaluateAsync(
+            WalletScripts.Abandon,
+            [keys.Wallet, keys.Holds, keys.HoldEvents, keys.Expiring, keys.Abandoned, keys.Stream],
+            [holdId, keys.ExpiringMember(holdId), now.ToUnixTimeMilliseconds()]) == 1;
     }
 
     /// <summary>Creates the wallet from a ledger snapshot unless it exists; true when created.</summary>
@@ -103,7 +133,8 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
     public async Task<LiveWallet?> ReadAsync(string tenantId, DateTimeOffset now)
     {
         var keys = WalletKeys.For(tenantId);
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(WalletScripts.Read, [keys.Wallet, keys.Holds, keys.HoldExpiry], [now.ToUnixTimeMilliseconds()]))!;
+        _ = now;
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(WalletScripts.Read, [keys.Wallet]))!;
         return result.Length == 0 ? null : new LiveWallet((long)result[0], (long)result[1], (long)result[2]);
     }
 }

@@ -122,7 +122,8 @@ internal sealed class GatewayHost : IAsyncDisposable
         }
     }
 
-    private async Task<List<JsonElement>> ReadEventsAsync(string tenant)
+    /// <summary>The tenant's events as stored now.</summary>
+    public async Task<List<JsonElement>> ReadEventsAsync(string tenant)
     {
         var response = await Admin.GetAsync($"/admin/events?tenant={tenant}&limit=1000");
         if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)

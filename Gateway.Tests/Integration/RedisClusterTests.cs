@@ -35,7 +35,7 @@ public sealed class RedisClusterTests
             var read = await wallets.ReadAsync(tenant, Now);
 
             Assert.Equal(AdmissionOutcome.Admitted, admitted.Outcome);
-            Assert.Equal(new LiveWallet(1_380, 0, 0), settled);
+            Assert.Equal(new LiveWallet(1_380, 0, 0), settled!.Value);
             Assert.Equal(1_380, read!.Value.BalanceMicros);
         }
 

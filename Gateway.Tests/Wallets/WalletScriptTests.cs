@@ -14,7 +14,8 @@ public sealed class WalletScriptTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _redis = await ConnectionMultiplexer.ConnectAsync(TestServices.Redis);
+        // A database of their own: no gateway flusher of another test drains the streams these tests read.
+        _redis = await ConnectionMultiplexer.ConnectAsync(TestServices.Redis + ",defaultDatabase=11");
         _wallets = new WalletStore(_redis);
     }
 
@@ -43,7 +44,7 @@ public sealed class WalletScriptTests : IAsyncLifetime
         Assert.Equal(400, admitted.AvailableMicros);
         Assert.Equal(AdmissionOutcome.InsufficientBalance, refused.Outcome);
         Assert.Equal(400, refused.AvailableMicros);
-        Assert.Equal(new LiveWallet(750, 0, 0), settled);
+        Assert.Equal(new LiveWallet(750, 0, 0), settled!.Value);
         Assert.True(await _redis.GetDatabase().StreamLengthAsync(stream) >= before + 1);
     }
 
@@ -68,20 +69,45 @@ public sealed class WalletScriptTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Admit_ExpiredHold_IsReleasedNotCharged_AndALateSettleStillCharges()
+    public async Task Sweep_ExpiredHold_AbandonedWithItsEstimateBilled_LateSettleChangesNothing()
     {
         var tenant = await NewWalletAsync(1_000);
-        await _wallets.AdmitAsync(tenant, "dead", 900, 1, Now, TimeSpan.FromSeconds(5));
+        var keys = WalletKeys.For(tenant);
+        var db = _redis.GetDatabase();
+        var streamBefore = await db.StreamLengthAsync(keys.Stream);
+        const string abandoned = """{"event_id":"00000000-0000-7000-8000-000000000001","status":"abandoned","cost_micros":40}""";
+        await _wallets.AdmitAsync(tenant, "dead", 900, 1, Now, TimeSpan.FromSeconds(5), abandonedEventJson: abandoned);
 
         var blocked = await _wallets.AdmitAsync(tenant, "x", 200, 1, Now.AddSeconds(1), TimeSpan.FromSeconds(5));
-        var afterExpiry = await _wallets.AdmitAsync(tenant, "y", 200, 1, Now.AddSeconds(6), TimeSpan.FromSeconds(5));
+        var notYet = await _wallets.ExpiredAsync(WalletKeys.ShardOf(tenant), Now.AddSeconds(4), 1000);
+        var expired = await _wallets.ExpiredAsync(WalletKeys.ShardOf(tenant), Now.AddSeconds(6), 1000);
+        var first = await _wallets.AbandonAsync(tenant, "dead", Now.AddSeconds(6));
+        var second = await _wallets.AbandonAsync(tenant, "dead", Now.AddSeconds(6));
         var late = await _wallets.SettleAsync(tenant, "dead", 300, 0, Now, "{}");
         var wallet = await _wallets.ReadAsync(tenant, Now.AddSeconds(7));
 
         Assert.Equal(AdmissionOutcome.InsufficientBalance, blocked.Outcome);
-        Assert.Equal(AdmissionOutcome.Admitted, afterExpiry.Outcome);
-        Assert.Equal(700, late.BalanceMicros);
-        Assert.Equal(new LiveWallet(700, 200, 1), wallet);
+        Assert.DoesNotContain((tenant, "dead"), notYet);
+        Assert.Contains((tenant, "dead"), expired);
+        Assert.True(first);
+        Assert.False(second);
+        Assert.Null(late);
+        Assert.Equal(new LiveWallet(960, 0, 1), wallet);
+        var entries = await db.StreamRangeAsync(keys.Stream);
+        Assert.Equal(abandoned, (string?)entries.Last()["e"]);
+        Assert.Equal(streamBefore + 1, await db.StreamLengthAsync(keys.Stream));
+    }
+
+    [Fact]
+    public async Task Sweep_HoldSettledInTime_IsNotAbandoned()
+    {
+        var tenant = await NewWalletAsync(1_000);
+        await _wallets.AdmitAsync(tenant, "ok", 500, 1, Now, TimeSpan.FromSeconds(5), abandonedEventJson: """{"cost_micros":40}""");
+        await _wallets.SettleAsync(tenant, "ok", 100, 0, Now, "{}");
+
+        Assert.DoesNotContain((tenant, "ok"), await _wallets.ExpiredAsync(WalletKeys.ShardOf(tenant), Now.AddMinutes(1), 1000));
+        Assert.False(await _wallets.AbandonAsync(tenant, "ok", Now.AddMinutes(1)));
+        Assert.Equal(new LiveWallet(900, 0, 0), await _wallets.ReadAsync(tenant, Now));
     }
 
     [Fact]
@@ -112,7 +138,7 @@ public sealed class WalletScriptTests : IAsyncLifetime
     public void Keys_OfOneTenant_ShareOneHashTagWithItsStream()
     {
         var keys = WalletKeys.For("acme");
-        var all = new[] { keys.Wallet, keys.Holds, keys.HoldExpiry, keys.AppliedCredits, keys.Requests(1), keys.TokensPerMinute(1), keys.TokensPerDay("20261127"), keys.TokensPerMonth("202611"), keys.Stream };
+        var all = new[] { keys.Wallet, keys.Holds, keys.HoldEvents, keys.Abandoned, keys.Expiring, keys.AppliedCredits, keys.Requests(1), keys.TokensPerMinute(1), keys.TokensPerDay("20261127"), keys.TokensPerMonth("202611"), keys.Stream };
 
         Assert.All(all, k => Assert.StartsWith(keys.Tag + ":", k.ToString()));
         Assert.Equal(WalletKeys.StreamOfShard(WalletKeys.ShardOf("acme")), keys.Stream);

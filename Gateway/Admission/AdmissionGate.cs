@@ -1,4 +1,7 @@
+using System.Text.Json;
+using Gateway.Capture;
 using Gateway.Errors;
+using Gateway.Metering.Events;
 using Gateway.Metering.Quotas;
 using Gateway.Metering.Rating;
 using Gateway.Metering.Requests;
@@ -19,14 +22,20 @@ internal sealed partial class AdmissionGate(
     TokenEstimator estimator,
     WalletStore wallets,
     WalletRebuilder rebuilder,
+    EventFactory events,
     TimeProvider time,
     IOptions<AdmissionOptions> options,
     ILogger<AdmissionGate> logger)
 {
     private readonly AdmissionOptions _options = options.Value;
 
-    public async Task<AdmissionDecision> AdmitAsync(KeyIdentity identity, RequestFacts facts, ApiKind api, ReadOnlyMemory<byte> body, string holdId, CancellationToken cancellationToken)
+    public async Task<AdmissionDecision> AdmitAsync(RequestContext request, CancellationToken cancellationToken)
     {
+        var identity = request.Identity;
+        var facts = request.Facts;
+        var api = request.Api;
+        var body = request.Body;
+        var holdId = request.EventId.ToString();
         if (!_options.Enabled || api == ApiKind.Models)
         {
             return AdmissionDecision.Off;
@@ -51,15 +60,16 @@ internal sealed partial class AdmissionGate(
             : facts.MaxOutputTokens ?? (_options.MaxOutputTokens.TryGetValue(model, out var perModel) ? perModel : _options.DefaultMaxOutputTokens);
         var hold = Rater.HoldMicros(reservedInput, maxOutput, price);
         var now = time.GetUtcNow();
+        var abandoned = JsonSerializer.Serialize(events.Abandoned(request, input, price), EventJsonContext.Default.MeteringEvent);
 
         AdmissionResult result;
         try
         {
-            result = await wallets.AdmitAsync(identity.TenantId, holdId, hold, reservedInput + maxOutput, now, _options.HoldTtl, _options.MaxEventBacklog);
+            result = await wallets.AdmitAsync(identity.TenantId, holdId, hold, reservedInput + maxOutput, now, _options.HoldTtl, _options.MaxEventBacklog, abandoned);
             if (result.Outcome == AdmissionOutcome.NoWallet)
             {
                 await rebuilder.EnsureAsync(identity.TenantId, cancellationToken);
-                result = await wallets.AdmitAsync(identity.TenantId, holdId, hold, reservedInput + maxOutput, now, _options.HoldTtl, _options.MaxEventBacklog);
+                result = await wallets.AdmitAsync(identity.TenantId, holdId, hold, reservedInput + maxOutput, now, _options.HoldTtl, _options.MaxEventBacklog, abandoned);
             }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or Npgsql.NpgsqlException)

@@ -32,6 +32,9 @@ internal sealed class AdmissionOptions
     /// request; an expired hold is released, not charged, and a late settle still charges. Default 30 min.</summary>
     public TimeSpan HoldTtl { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>How often every gateway looks for expired holds to settle as abandoned. Default 5 s.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Most events that may wait in a tenant's event stream (Postgres down or slow) before new metered
     /// requests of that stream's tenants get 503 <c>metering_backlog</c> rather than risk losing events; -1 = never.
     /// Default 1,000,000 (about 1 GB of Redis memory at ~1 KB an event).</summary>

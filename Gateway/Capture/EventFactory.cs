@@ -81,6 +81,40 @@ internal sealed class EventFactory(TokenEstimator estimator)
         };
     }
 
+    /// <summary>
+    /// The event recorded if this request's hold expires unsettled (its gateway died): the input estimate, billed at
+    /// the input price, no output. Prepared at admission, stored with the hold, same event id as the real event.
+    /// </summary>
+    public MeteringEvent Abandoned(RequestContext request, long inputEstimate, ModelPrice price)
+    {
+        var usage = new TokenUsage(inputEstimate, 0).Normalized();
+        return new MeteringEvent
+        {
+            EventId = request.EventId,
+            OccurredAt = request.OccurredAt,
+            TenantId = request.Identity.TenantId,
+            KeyId = request.Identity.KeyId,
+            Provider = request.Provider,
+            Endpoint = request.Endpoint,
+            Model = request.Facts.Model,
+            Streamed = request.Facts.Stream,
+            Status = EventStatus.Abandoned,
+            HttpStatus = 0,
+            Billable = true,
+            InputTokens = usage.Input,
+            TotalTokens = usage.Total,
+            UsageSource = "estimated",
+            Feature = request.Feature,
+            Environment = request.Environment,
+            EndUser = request.Facts.User,
+            TraceId = request.TraceId,
+            Metadata = request.Metadata,
+            CostMicros = Rater.CostMicros(usage, price),
+            PriceVersion = price.Version > 0 ? price.Version : null,
+            Admission = "checked",
+        };
+    }
+
     private TokenUsage Estimate(RequestContext request, CaptureResult? capture, long inputEstimate)
     {
         var input = inputEstimate;

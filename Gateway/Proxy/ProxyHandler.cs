@@ -81,16 +81,15 @@ internal sealed class ProxyHandler(
                 facts = inspected;
             }
 
-            var eventId = eventIds.Next();
-            var body = pooled is null ? ReadOnlyMemory<byte>.Empty : pooled.AsMemory(0, length);
-            var decision = await admission.AdmitAsync(identity, facts, api, body, eventId.ToString(), context.RequestAborted);
+            var request = NewRequest(context, api, identity, facts, pooled is null ? ReadOnlyMemory<byte>.Empty : pooled.AsMemory(0, length));
+            var decision = await admission.AdmitAsync(request, context.RequestAborted);
             if (decision.Verdict == AdmissionVerdict.Refused)
             {
                 await OpenAiErrorWriter.WriteAsync(context, decision.Error!);
                 return;
             }
 
-            await ForwardAsync(context, api, identity, facts, pooled, length, eventId, decision, startedAt);
+            await ForwardAsync(context, request, pooled, length, decision, startedAt);
         }
         finally
         {
@@ -101,9 +100,28 @@ internal sealed class ProxyHandler(
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, ApiKind api, KeyIdentity identity, RequestFacts facts, byte[]? body, int length, Guid eventId, AdmissionDecision decision, long startedAt)
+    private RequestContext NewRequest(HttpContext context, ApiKind api, KeyIdentity identity, RequestFacts facts, ReadOnlyMemory<byte> body) => new()
+    {
+        EventId = eventIds.Next(),
+        OccurredAt = time.GetUtcNow(),
+        Identity = identity,
+        Api = api,
+        Endpoint = context.Request.Path.Value ?? string.Empty,
+        Provider = upstreams.Current.Name,
+        Facts = facts,
+        Body = body,
+        Feature = Header(context, "X-Meter-Feature"),
+        Environment = Header(context, "X-Meter-Environment"),
+        TraceId = Header(context, "X-Meter-Trace-Id"),
+        Metadata = MeterMetadata.From(context.Request.Headers),
+    };
+
+    private async Task ForwardAsync(HttpContext context, RequestContext request, byte[]? body, int length, AdmissionDecision decision, long startedAt)
     {
         var upstream = upstreams.Current;
+        var api = request.Api;
+        var facts = request.Facts;
+        var eventId = request.EventId;
         var inject = facts.Stream && !facts.IncludeUsage && api is ApiKind.ChatCompletions or ApiKind.Completions;
         if (body is not null)
         {
@@ -113,21 +131,6 @@ internal sealed class ProxyHandler(
             context.Request.Headers.TransferEncoding = default;
         }
 
-        var request = new RequestContext
-        {
-            EventId = eventId,
-            OccurredAt = time.GetUtcNow(),
-            Identity = identity,
-            Api = api,
-            Endpoint = context.Request.Path.Value ?? string.Empty,
-            Provider = upstream.Name,
-            Facts = facts,
-            Body = body is null ? ReadOnlyMemory<byte>.Empty : body.AsMemory(0, length),
-            Feature = Header(context, "X-Meter-Feature"),
-            Environment = Header(context, "X-Meter-Environment"),
-            TraceId = Header(context, "X-Meter-Trace-Id"),
-            Metadata = MeterMetadata.From(context.Request.Headers),
-        };
         context.Response.Headers["X-Request-Id"] = eventId.ToString();
         context.Items[typeof(AdmissionDecision)] = decision;
 
@@ -201,7 +204,10 @@ internal sealed class ProxyHandler(
             {
                 var json = JsonSerializer.Serialize(meteringEvent, EventJsonContext.Default.MeteringEvent);
                 var tokenDelta = (meteringEvent.Billable ? meteringEvent.TotalTokens : 0) - decision.ReservedTokens;
-                await wallets.SettleAsync(tenantId, meteringEvent.EventId.ToString(), meteringEvent.CostMicros, tokenDelta, decision.AdmittedAt, json);
+                if (await wallets.SettleAsync(tenantId, meteringEvent.EventId.ToString(), meteringEvent.CostMicros, tokenDelta, decision.AdmittedAt, json) is null)
+                {
+                    logger.SettledAfterAbandon(meteringEvent.EventId); // its abandoned event is the record
+                }
             }
             catch (Exception ex)
             {

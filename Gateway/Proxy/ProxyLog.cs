@@ -9,6 +9,9 @@ internal static partial class ProxyLog
     [LoggerMessage(1001, LogLevel.Error, "Building event {EventId} failed")]
     public static partial void EventNotRecorded(this ILogger logger, Guid eventId, Exception exception);
 
+    [LoggerMessage(1003, LogLevel.Warning, "Event {EventId} finished after its hold had expired and was settled as abandoned; the abandoned event stands")]
+    public static partial void SettledAfterAbandon(this ILogger logger, Guid eventId);
+
     [LoggerMessage(1002, LogLevel.Warning, "Settling {EventId} in Redis failed; the event goes to Postgres directly")]
     public static partial void SettleFailed(this ILogger logger, Guid eventId, Exception exception);
 }

@@ -1,8 +1,10 @@
--- Admission, in one step (issue #3): tenant active, request and token windows, day and month budgets, and the
--- available balance covering the hold; then the hold is placed and the windows charged. Nothing is read in one
--- call and written in another, so concurrent requests cannot overdraw.
--- KEYS: 1 wallet, 2 holds, 3 hold expiry, 4 rpm, 5 tpm, 6 tpd, 7 tpmo, 8 the tenant's event stream
--- ARGV: 1 now ms, 2 hold id, 3 hold micros, 4 tokens reserved, 5 hold ttl ms, 6 most events waiting (-1 = no limit)
+-- Admission, in one step (issue #3): backlog, tenant active, request and token windows, day and month budgets, and
+-- the available balance covering the hold; then the hold is placed (with the event to record should it expire
+-- unsettled, issue #4) and the windows charged. Nothing is read in one call and written in another, so concurrent
+-- requests cannot overdraw.
+-- KEYS: 1 wallet, 2 holds, 3 hold events, 4 rpm, 5 tpm, 6 tpd, 7 tpmo, 8 the tenant's event stream, 9 shard expiry set
+-- ARGV: 1 now ms, 2 hold id, 3 hold micros, 4 tokens reserved, 5 hold ttl ms, 6 most events waiting (-1 = no limit),
+--       7 expiry member, 8 the abandoned event (JSON)
 -- Returns {0, balance, held, rpm limit, rpm left, tpm limit, tpm left} admitted (-1 = unlimited),
 -- {1} no wallet, {2} tenant not active, {3, window index 1..4} a window is full, {4, available} balance too low,
 -- {5, waiting} too many events not yet in Postgres (refuse rather than risk losing events).
@@ -15,18 +17,6 @@ end
 if redis.call('EXISTS', wallet) == 0 then return {1} end
 if redis.call('HGET', wallet, 'status') ~= 'active' then return {2} end
 local now = tonumber(ARGV[1])
-
--- Holds of requests whose gateway died are released here once expired; their settle, if it ever comes, still charges.
-local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 100)
-for _, id in ipairs(expired) do
-  local amount = redis.call('HGET', KEYS[2], id)
-  if amount then
-    redis.call('HDEL', KEYS[2], id)
-    redis.call('HINCRBY', wallet, 'held', -tonumber(amount))
-    redis.call('HINCRBY', wallet, 'expired_holds', 1)
-  end
-  redis.call('ZREM', KEYS[3], id)
-end
 
 local f = redis.call('HMGET', wallet, 'balance', 'held', 'rpm', 'tpm', 'tpd', 'tpmo')
 local balance = tonumber(f[1]) or 0
@@ -46,11 +36,11 @@ end
 local hold = tonumber(ARGV[3])
 if balance - held < hold then return {4, balance - held} end
 
-if hold > 0 then
-  redis.call('HSET', KEYS[2], ARGV[2], hold)
-  redis.call('ZADD', KEYS[3], now + tonumber(ARGV[5]), ARGV[2])
-  held = redis.call('HINCRBY', wallet, 'held', hold)
-end
+-- Every admitted request has a hold, even a free one, so a dead gateway's requests are all accounted for.
+redis.call('HSET', KEYS[2], ARGV[2], hold)
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[8])
+redis.call('ZADD', KEYS[9], now + tonumber(ARGV[5]), ARGV[7])
+if hold > 0 then held = redis.call('HINCRBY', wallet, 'held', hold) end
 local ttl = {120, 120, 2 * 86400, 32 * 86400}
 for i = 1, 4 do
   if limits[i] >= 0 and amounts[i] > 0 and redis.call('INCRBY', KEYS[3 + i], amounts[i]) == amounts[i] then
