@@ -47,6 +47,15 @@ internal sealed class MigrationRunner(NpgsqlDataSource dataSource, ILogger<Migra
                 await transaction.CommitAsync(cancellationToken);
                 logger.MigrationApplied(version, name);
             }
+
+            if (applied.Contains(3) || Load().Any(m => m.Version == 3))
+            {
+                // The months around now always have their partition (events of a month without one would pile up in
+                // the default partition). Run at every start; creating a month that exists does nothing.
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "SELECT ensure_events_partition(now() + make_interval(months => m)) FROM generate_series(-1, 2) AS m",
+                    cancellationToken: cancellationToken));
+            }
         }
         finally
         {

@@ -7,7 +7,8 @@ namespace Gateway.Metering.Sink;
 
 /// <summary>
 /// Writes a batch of events in one transaction: binary COPY into a temporary staging table, then one insert that
-/// skips event ids already stored, so writing the same batch twice (a retry after an unknown outcome) is harmless.
+/// skips events already stored (same event id and time), so writing the same batch twice (a retry after an unknown
+/// outcome, a stream entry delivered again) is harmless.
 /// </summary>
 internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource)
 {
@@ -90,7 +91,7 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource)
 
         int inserted;
         await using (var insert = new NpgsqlCommand(
-            $"INSERT INTO metering_events ({Columns}) SELECT {Columns} FROM event_staging ON CONFLICT (event_id) DO NOTHING",
+            $"INSERT INTO metering_events ({Columns}) SELECT {Columns} FROM event_staging ON CONFLICT (event_id, occurred_at) DO NOTHING",
             connection,
             transaction))
         {
