@@ -6,9 +6,9 @@ using NpgsqlTypes;
 namespace Gateway.Metering.Sink;
 
 /// <summary>
-/// Writes a batch of events in one transaction: binary COPY into a temporary staging table, then one insert that
-/// skips events already stored (same event id and time), so writing the same batch twice (a retry after an unknown
-/// outcome, a stream entry delivered again) is harmless.
+/// Writes a batch of events in one transaction with binary COPY. Writing the same batch twice (a retry after an
+/// unknown outcome, a stream entry delivered again) is harmless: events already stored (same event id and time) are
+/// skipped.
 /// </summary>
 internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource)
 {
@@ -22,6 +22,25 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource)
     /// <summary>Returns how many events were new.</summary>
     public async Task<int> WriteAsync(IReadOnlyList<MeteringEvent> batch, CancellationToken cancellationToken)
     {
+        // Fast path, the common case: COPY straight into the table, each event written once. An event stored before
+        // (a stream entry delivered again after a crash between commit and acknowledge) makes the COPY fail on the
+        // unique key; only then is the batch written through the staging table, which skips what exists.
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await CopyAsync(connection, "metering_events", batch, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return batch.Count;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return await WriteSkippingKnownAsync(batch, cancellationToken);
+        }
+    }
+
+    private async Task<int> WriteSkippingKnownAsync(IReadOnlyList<MeteringEvent> batch, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var create = new NpgsqlCommand(
@@ -30,65 +49,7 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource)
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var importer = await connection.BeginBinaryImportAsync(
-            $"COPY event_staging ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
-        {
-            foreach (var e in batch)
-            {
-                await importer.StartRowAsync(cancellationToken);
-                await importer.WriteAsync(e.EventId, NpgsqlDbType.Uuid, cancellationToken);
-                await importer.WriteAsync(e.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
-                await importer.WriteAsync(e.TenantId, NpgsqlDbType.Text, cancellationToken);
-                await importer.WriteAsync(e.KeyId, NpgsqlDbType.Text, cancellationToken);
-                await importer.WriteAsync(e.Provider, NpgsqlDbType.Text, cancellationToken);
-                await importer.WriteAsync(e.Endpoint, NpgsqlDbType.Text, cancellationToken);
-                await WriteNullable(importer, e.Model, NpgsqlDbType.Text, cancellationToken);
-                await WriteNullable(importer, e.ServedModel, NpgsqlDbType.Text, cancellationToken);
-                await importer.WriteAsync(e.Streamed, NpgsqlDbType.Boolean, cancellationToken);
-                await importer.WriteAsync(e.Status, NpgsqlDbType.Text, cancellationToken);
-                await importer.WriteAsync(e.HttpStatus, NpgsqlDbType.Integer, cancellationToken);
-                await importer.WriteAsync(e.Billable, NpgsqlDbType.Boolean, cancellationToken);
-                await importer.WriteAsync(e.InputTokens, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(e.OutputTokens, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(e.CachedInputTokens, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(e.CacheWriteTokens, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(e.ReasoningTokens, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(e.AudioInputTokens, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(e.AudioOutputTokens, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(e.TotalTokens, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(e.UsageSource, NpgsqlDbType.Text, cancellationToken);
-                await WriteNullable(importer, e.Feature, NpgsqlDbType.Text, cancellationToken);
-                await WriteNullable(importer, e.Environment, NpgsqlDbType.Text, cancellationToken);
-                await WriteNullable(importer, e.EndUser, NpgsqlDbType.Text, cancellationToken);
-                await WriteNullable(importer, e.TraceId, NpgsqlDbType.Text, cancellationToken);
-                await WriteNullable(importer, e.Metadata is { Count: > 0 } m ? JsonSerializer.Serialize(m, SinkJsonContext.Default.IReadOnlyDictionaryStringString) : null, NpgsqlDbType.Jsonb, cancellationToken);
-                await importer.WriteAsync(e.LatencyMs, NpgsqlDbType.Integer, cancellationToken);
-                if (e.TtftMs is { } ttft)
-                {
-                    await importer.WriteAsync(ttft, NpgsqlDbType.Integer, cancellationToken);
-                }
-                else
-                {
-                    await importer.WriteNullAsync(cancellationToken);
-                }
-
-                await WriteNullable(importer, e.RawUsage, NpgsqlDbType.Json, cancellationToken);
-                await importer.WriteAsync(e.CostMicros, NpgsqlDbType.Bigint, cancellationToken);
-                if (e.PriceVersion is { } version)
-                {
-                    await importer.WriteAsync(version, NpgsqlDbType.Integer, cancellationToken);
-                }
-                else
-                {
-                    await importer.WriteNullAsync(cancellationToken);
-                }
-
-                await importer.WriteAsync(e.Admission, NpgsqlDbType.Text, cancellationToken);
-            }
-
-            await importer.CompleteAsync(cancellationToken);
-        }
-
+        await CopyAsync(connection, "event_staging", batch, cancellationToken);
         int inserted;
         await using (var insert = new NpgsqlCommand(
             $"INSERT INTO metering_events ({Columns}) SELECT {Columns} FROM event_staging ON CONFLICT (event_id, occurred_at) DO NOTHING",
@@ -102,6 +63,79 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource)
         return inserted;
     }
 
-    private static Task WriteNullable(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken cancellationToken)
-        => value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
+    private static async Task CopyAsync(NpgsqlConnection connection, string table, IReadOnlyList<MeteringEvent> batch, CancellationToken cancellationToken)
+    {
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            $"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            // Synchronous writes: the importer buffers rows and only touches the socket when its buffer fills; an
+            // await per column (32 a row) buys nothing here.
+            foreach (var e in batch)
+            {
+                importer.StartRow();
+                importer.Write(e.EventId, NpgsqlDbType.Uuid);
+                importer.Write(e.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+                importer.Write(e.TenantId, NpgsqlDbType.Text);
+                importer.Write(e.KeyId, NpgsqlDbType.Text);
+                importer.Write(e.Provider, NpgsqlDbType.Text);
+                importer.Write(e.Endpoint, NpgsqlDbType.Text);
+                WriteNullable(importer, e.Model, NpgsqlDbType.Text);
+                WriteNullable(importer, e.ServedModel, NpgsqlDbType.Text);
+                importer.Write(e.Streamed, NpgsqlDbType.Boolean);
+                importer.Write(e.Status, NpgsqlDbType.Text);
+                importer.Write(e.HttpStatus, NpgsqlDbType.Integer);
+                importer.Write(e.Billable, NpgsqlDbType.Boolean);
+                importer.Write(e.InputTokens, NpgsqlDbType.Bigint);
+                importer.Write(e.OutputTokens, NpgsqlDbType.Bigint);
+                importer.Write(e.CachedInputTokens, NpgsqlDbType.Bigint);
+                importer.Write(e.CacheWriteTokens, NpgsqlDbType.Bigint);
+                importer.Write(e.ReasoningTokens, NpgsqlDbType.Bigint);
+                importer.Write(e.AudioInputTokens, NpgsqlDbType.Bigint);
+                importer.Write(e.AudioOutputTokens, NpgsqlDbType.Bigint);
+                importer.Write(e.TotalTokens, NpgsqlDbType.Bigint);
+                importer.Write(e.UsageSource, NpgsqlDbType.Text);
+                WriteNullable(importer, e.Feature, NpgsqlDbType.Text);
+                WriteNullable(importer, e.Environment, NpgsqlDbType.Text);
+                WriteNullable(importer, e.EndUser, NpgsqlDbType.Text);
+                WriteNullable(importer, e.TraceId, NpgsqlDbType.Text);
+                WriteNullable(importer, e.Metadata is { Count: > 0 } m ? JsonSerializer.Serialize(m, SinkJsonContext.Default.IReadOnlyDictionaryStringString) : null, NpgsqlDbType.Jsonb);
+                importer.Write(e.LatencyMs, NpgsqlDbType.Integer);
+                if (e.TtftMs is { } ttft)
+                {
+                    importer.Write(ttft, NpgsqlDbType.Integer);
+                }
+                else
+                {
+                    importer.WriteNull();
+                }
+
+                WriteNullable(importer, e.RawUsage, NpgsqlDbType.Json);
+                importer.Write(e.CostMicros, NpgsqlDbType.Bigint);
+                if (e.PriceVersion is { } version)
+                {
+                    importer.Write(version, NpgsqlDbType.Integer);
+                }
+                else
+                {
+                    importer.WriteNull();
+                }
+
+                importer.Write(e.Admission, NpgsqlDbType.Text);
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+    }
+
+    private static void WriteNullable(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type)
+    {
+        if (value is null)
+        {
+            importer.WriteNull();
+        }
+        else
+        {
+            importer.Write(value, type);
+        }
+    }
 }
