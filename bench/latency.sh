@@ -8,6 +8,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/bench/lib.sh"
 ROUNDS="${1:-3}"; SECS="${2:-5}"
 GW_PORT=9101
+STARTED_AT="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 start_simulator
 start_gateway "$GW_PORT"
 top_up "$GW_PORT"
@@ -34,3 +35,12 @@ latency c=1   direct p50 ${md50} us  p99 ${md99} us
 ADDED         p50 $(awk "BEGIN{printf \"%.0f\", $mg50-$md50}") us  p99 $(awk "BEGIN{printf \"%.0f\", $mg99-$md99}") us
 throughput c=32 direct ${mdrps} rps, gateway ${mgrps} rps (ratio $(awk "BEGIN{printf \"%.2f\", $mgrps/$mdrps}"))
 TXT
+sleep 2 # the last batches land
+# Flusher lag: from the end of a request (occurred_at + latency) to its row being committed (recorded_at).
+PGPASSWORD=gateway psql -h 127.0.0.1 -p "$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$GATEWAY_POSTGRES")" -U gateway -d gateway -qtA -F' ' -c "
+  SELECT count(*),
+         round((percentile_cont(0.5) WITHIN GROUP (ORDER BY lag) * 1000)::numeric, 1),
+         round((percentile_cont(0.99) WITHIN GROUP (ORDER BY lag) * 1000)::numeric, 1)
+  FROM (SELECT extract(epoch FROM recorded_at - occurred_at) - latency_ms / 1000.0 AS lag
+        FROM metering_events WHERE tenant_id = 'bench' AND occurred_at >= '$STARTED_AT') t" \
+  | awk '{ printf "flusher lag (request end -> row committed) over %d events: p50 %s ms, p99 %s ms\n", $1, $2, $3 }'

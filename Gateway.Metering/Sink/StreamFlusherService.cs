@@ -108,7 +108,11 @@ internal sealed class StreamFlusherService(
 
             try
             {
-                await WriteAndAcknowledgeAsync(db, entries, abort);
+                for (var start = 0; start < entries.Count; start += _options.BatchSize)
+                {
+                    await WriteAndAcknowledgeAsync(db, entries.GetRange(start, Math.Min(_options.BatchSize, entries.Count - start)), abort);
+                }
+
                 if (entries.Count < _options.BatchSize / 2 && !stopping)
                 {
                     // A partial batch: let the next one fill for a flush interval rather than poll every shard again
@@ -154,7 +158,8 @@ internal sealed class StreamFlusherService(
 
     private async Task<List<(int, StreamEntry)>> ReadAsync(IDatabase db, bool claim)
     {
-        var per = Math.Max(1, _options.BatchSize / WalletKeys.Shards);
+        // Each shard up to a whole batch: one busy tenant lives in one shard, and must drain as fast as many.
+        var per = _options.BatchSize;
         var reads = new Task<StreamEntry[]>[WalletKeys.Shards];
         for (var shard = 0; shard < WalletKeys.Shards; shard++)
         {
