@@ -119,5 +119,7 @@ if [ "${GATEWAY_REDIS_CLUSTER_NEEDED:-0}" = 1 ]; then start_redis_cluster; fi
 
 export GATEWAY_REDIS="127.0.0.1:$REDIS_PORT"
 export GATEWAY_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=gateway;Password=gateway;Database=$PG_DB"
+export GATEWAY_PG_BIN="$(pg_bin)"
+export GATEWAY_PGDATA="$(ls -d "$DATA/postgres" 2>/dev/null || true)"
 export GATEWAY_REDIS_CLUSTER="127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003"
 export GATEWAY_POSTGRES_TEST="Host=127.0.0.1;Port=$PG_PORT;Username=gateway;Password=gateway;Database=${PG_DB}_test"

@@ -5,6 +5,11 @@ using Gateway.Metering.Sink;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
+if (args is ["reliability", var scenario, ..])
+{
+    return await Reliability.RunAsync(scenario);
+}
+
 // Flusher throughput (issue #4): events per second into Postgres with binary COPY (the gateway's writer) against a
 // multi-row INSERT ... ON CONFLICT DO NOTHING, same batches, arms interleaved in rounds.
 // Usage: dotnet run -c Release --project bench/Gateway.Bench -- [events per round] [batch] [rounds]
@@ -61,6 +66,7 @@ Console.WriteLine($"machine: {Environment.ProcessorCount} cores; Postgres on loo
 Console.WriteLine($"binary COPY        {Median(results["copy"]),10:N0} events/s");
 Console.WriteLine($"multi-row INSERT   {Median(results["insert"]),10:N0} events/s");
 Console.WriteLine($"ratio COPY/INSERT  {Median(results["copy"]) / Median(results["insert"]):F2}");
+return 0;
 
 static MeteringEvent Event(string tenant, DateTimeOffset now, int i) => new()
 {
