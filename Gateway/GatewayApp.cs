@@ -117,6 +117,13 @@ internal static class GatewayApp
         services.AddSingleton<WalletRebuilder>();
         services.AddSingleton<SettleTracker>();
         services.AddSingleton<Reconciler>();
+        services.AddSingleton(sp => new ReconciliationService(
+            sp.GetRequiredService<Reconciler>(),
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<AdmissionOptions>>().Value.ReconcileInterval,
+            sp.GetRequiredService<ILogger<ReconciliationService>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<ReconciliationService>());
         services.AddHostedService(sp => new HoldSweeperService(
             sp.GetRequiredService<WalletStore>(),
             sp.GetRequiredService<TimeProvider>(),

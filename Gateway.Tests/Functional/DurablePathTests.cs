@@ -52,6 +52,8 @@ public sealed class DurablePathTests
         Assert.Equal(before.GetProperty("ledger_balance").GetDecimal(), after.GetProperty("ledger_balance").GetDecimal());
         Assert.Equal(0, after.GetProperty("drift_micros").GetInt64());
         Assert.Equal(2m - (events.Sum(e => e.GetProperty("cost_micros").GetInt64()) / 1_000_000m), after.GetProperty("redis_balance").GetDecimal());
+        var all = await gateway.Admin.GetFromJsonAsync<JsonElement>("/admin/reconciliation");
+        Assert.Contains(all.GetProperty("data").EnumerateArray(), r => r.GetProperty("tenant_id").GetString() == tenant && r.GetProperty("drift_micros").GetInt64() == 0);
     }
 
     [Fact]

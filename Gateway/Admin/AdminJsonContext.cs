@@ -18,6 +18,7 @@ namespace Gateway.Admin;
 [JsonSerializable(typeof(WalletResponse))]
 [JsonSerializable(typeof(LimitsBody))]
 [JsonSerializable(typeof(ReconciliationResponse))]
+[JsonSerializable(typeof(ReconciliationList))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;
 
 internal sealed record CreateTenantRequest(string? Id, string? Name);
@@ -45,3 +46,5 @@ internal sealed record WalletResponse(string TenantId, decimal Balance, decimal 
 internal sealed record LimitsBody(long? RequestsPerMinute, long? TokensPerMinute, long? TokensPerDay, long? TokensPerMonth);
 
 internal sealed record ReconciliationResponse(string TenantId, decimal RedisBalance, decimal Held, decimal LedgerBalance, decimal UnflushedCost, int UnflushedEvents, decimal Drift, long DriftMicros);
+
+internal sealed record ReconciliationList(IReadOnlyList<ReconciliationResponse> Data, int Drifted);

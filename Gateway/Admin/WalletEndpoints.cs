@@ -16,6 +16,7 @@ internal static class WalletEndpoints
         admin.MapPut("/tenants/{id}/limits", PutLimits);
         admin.MapGet("/tenants/{id}/limits", GetLimits);
         admin.MapGet("/tenants/{id}/reconciliation", Reconcile);
+        admin.MapGet("/reconciliation", ReconcileAll);
         return admin;
     }
 
@@ -130,18 +131,27 @@ internal static class WalletEndpoints
         var result = TenantEndpoints.TenantId().IsMatch(id) ? await reconciler.ReconcileAsync(id, cancellationToken) : null;
         return result is null
             ? GatewayError.NotFound($"No live wallet for '{id}'.").ToResult()
-            : AdminRequest.Json(
-                new ReconciliationResponse(
-                    result.TenantId,
-                    Money.ToDecimal(result.RedisBalanceMicros),
-                    Money.ToDecimal(result.HeldMicros),
-                    Money.ToDecimal(result.LedgerBalanceMicros),
-                    Money.ToDecimal(result.UnflushedCostMicros),
-                    result.UnflushedEvents,
-                    Money.ToDecimal(result.DriftMicros),
-                    result.DriftMicros),
-                AdminJsonContext.Default.ReconciliationResponse);
+            : AdminRequest.Json(ToResponse(result), AdminJsonContext.Default.ReconciliationResponse);
     }
+
+    /// <summary>Every tenant with a live wallet (the first 10,000 by id); <c>drifted</c> counts drift ≠ 0.</summary>
+    private static async Task<IResult> ReconcileAll(ReconciliationService reconciliation, CancellationToken cancellationToken)
+    {
+        var results = await reconciliation.RunAsync(10_000, cancellationToken);
+        return AdminRequest.Json(
+            new ReconciliationList([.. results.Select(ToResponse)], results.Count(r => r.DriftMicros != 0)),
+            AdminJsonContext.Default.ReconciliationList);
+    }
+
+    private static ReconciliationResponse ToResponse(Reconciliation result) => new(
+        result.TenantId,
+        Money.ToDecimal(result.RedisBalanceMicros),
+        Money.ToDecimal(result.HeldMicros),
+        Money.ToDecimal(result.LedgerBalanceMicros),
+        Money.ToDecimal(result.UnflushedCostMicros),
+        result.UnflushedEvents,
+        Money.ToDecimal(result.DriftMicros),
+        result.DriftMicros);
 
     private static WalletResponse ToResponse(string tenantId, LiveWallet wallet, WalletCredit? credit) => new(
         tenantId,

@@ -35,6 +35,10 @@ internal sealed class AdmissionOptions
     /// <summary>How often every gateway looks for expired holds to settle as abandoned. Default 5 s.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often every gateway reconciles every tenant's live balance with the ledger and logs any drift.
+    /// Default 5 min.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Most events that may wait in a tenant's event stream (Postgres down or slow) before new metered
     /// requests of that stream's tenants get 503 <c>metering_backlog</c> rather than risk losing events; -1 = never.
     /// Default 1,000,000 (about 1 GB of Redis memory at ~1 KB an event).</summary>
