@@ -8,4 +8,6 @@ internal enum ApiKind
     Embeddings,
     Responses,
     Models,
+    AnthropicMessages,
+    GeminiGenerateContent,
 }

@@ -11,6 +11,10 @@ internal sealed class CaptureResult
     /// <summary>The usage block exactly as the provider sent it (compact JSON).</summary>
     public string? RawUsage { get; set; }
 
+    /// <summary>The provider's usage covers input only: the stream failed before its final counts (Anthropic error
+    /// after <c>message_start</c>). Output is then estimated from the delivered text.</summary>
+    public bool UsagePartial { get; set; }
+
     public string? ServedModel { get; set; }
 
     /// <summary>An error object or error event arrived in the body.</summary>

@@ -4,10 +4,12 @@ namespace Gateway.Metering.Usage;
 internal sealed class JsonBodyCapture : IUsageCapture
 {
     private readonly JsonResponseScanner _scanner;
+    private readonly ApiKind _api;
 
-    public JsonBodyCapture(TextCapture textCapture)
+    public JsonBodyCapture(TextCapture textCapture, ApiKind api = ApiKind.ChatCompletions)
     {
         _scanner = new JsonResponseScanner(textCapture, Result.DeliveredText);
+        _api = api;
     }
 
     public CaptureResult Result { get; } = new();
@@ -21,7 +23,24 @@ internal sealed class JsonBodyCapture : IUsageCapture
     public ReadOnlyMemory<byte> Complete()
     {
         _scanner.Feed([], isFinal: true);
-        Result.TakeUsage(_scanner.Usage ?? _scanner.GroqUsage);
+        var usage = _scanner.Usage ?? _scanner.GroqUsage;
+        switch (_api)
+        {
+            case ApiKind.AnthropicMessages when usage is not null:
+                var anthropic = new AnthropicUsage();
+                anthropic.Apply(usage);
+                Result.Usage = anthropic.ToUsage();
+                Result.RawUsage = anthropic.ToJson();
+                break;
+            case ApiKind.GeminiGenerateContent when usage is not null:
+                Result.Usage = GeminiUsageReader.Read(usage);
+                Result.RawUsage = System.Text.Encoding.UTF8.GetString(usage);
+                break;
+            default:
+                Result.TakeUsage(usage);
+                break;
+        }
+
         Result.ServedModel = _scanner.Model;
         Result.ErrorSeen = _scanner.HasError;
         Result.Finished = !_scanner.Invalid;

@@ -43,7 +43,7 @@ internal sealed class JsonResponseScanner : IDisposable
 
     private enum Pending { None, Usage, GroqUsage, Model, Type, Error, Choices }
 
-    private enum RootProperty { Other, Response, XGroq }
+    private enum RootProperty { Other, Response, XGroq, Message }
 
     /// <summary>The compact JSON of the last non-null usage object seen (root or <c>response.usage</c>).</summary>
     public byte[]? Usage { get; private set; }
@@ -226,12 +226,12 @@ internal sealed class JsonResponseScanner : IDisposable
         if (depth == 1)
         {
             _rootProperty = RootProperty.Other;
-            if (reader.ValueTextEquals("usage"u8))
+            if (reader.ValueTextEquals("usage"u8) || reader.ValueTextEquals("usageMetadata"u8))
             {
                 _pending = Pending.Usage;
                 NullUsageStart = _offset + reader.TokenStartIndex;
             }
-            else if (reader.ValueTextEquals("model"u8))
+            else if (reader.ValueTextEquals("model"u8) || reader.ValueTextEquals("modelVersion"u8))
             {
                 _pending = Pending.Model;
             }
@@ -255,6 +255,10 @@ internal sealed class JsonResponseScanner : IDisposable
             {
                 _rootProperty = RootProperty.XGroq;
             }
+            else if (reader.ValueTextEquals("message"u8))
+            {
+                _rootProperty = RootProperty.Message; // Anthropic message_start
+            }
             else if (_capture == TextCapture.ResponsesStreamEvent && reader.ValueTextEquals("delta"u8))
             {
                 _collectText = true;
@@ -263,7 +267,7 @@ internal sealed class JsonResponseScanner : IDisposable
             return;
         }
 
-        if (depth == 2 && _rootProperty == RootProperty.Response)
+        if (depth == 2 && _rootProperty is RootProperty.Response or RootProperty.Message)
         {
             if (reader.ValueTextEquals("usage"u8))
             {
@@ -289,6 +293,9 @@ internal sealed class JsonResponseScanner : IDisposable
                 || reader.ValueTextEquals("refusal"u8) || reader.ValueTextEquals("arguments"u8)
                 || reader.ValueTextEquals("reasoning_content"u8) || reader.ValueTextEquals("reasoning"u8),
             TextCapture.ResponsesObject => reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("arguments"u8),
+            TextCapture.Anthropic => reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("thinking"u8)
+                || reader.ValueTextEquals("partial_json"u8),
+            TextCapture.Gemini => reader.ValueTextEquals("text"u8),
             _ => false,
         };
     }

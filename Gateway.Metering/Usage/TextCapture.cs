@@ -16,4 +16,10 @@ internal enum TextCapture
 
     /// <summary>A whole Responses API object: output <c>text</c> and <c>arguments</c>.</summary>
     ResponsesObject,
+
+    /// <summary>Anthropic Messages: <c>text</c>, <c>thinking</c> and tool input (<c>partial_json</c> when streamed).</summary>
+    Anthropic,
+
+    /// <summary>Gemini: the <c>text</c> of candidate parts (thought parts included: they are billed as output).</summary>
+    Gemini,
 }

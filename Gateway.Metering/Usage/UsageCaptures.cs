@@ -7,16 +7,24 @@ internal static class UsageCaptures
     {
         if (eventStream)
         {
-            return api == ApiKind.Responses
-                ? new ResponsesStreamCapture()
-                : new ChatStreamCapture(stripInjectedUsage);
+            return api switch
+            {
+                ApiKind.Responses => new ResponsesStreamCapture(),
+                ApiKind.AnthropicMessages => new AnthropicStreamCapture(),
+                ApiKind.GeminiGenerateContent => new GeminiStreamCapture(),
+                _ => new ChatStreamCapture(stripInjectedUsage),
+            };
         }
 
-        return new JsonBodyCapture(api switch
-        {
-            ApiKind.Responses => TextCapture.ResponsesObject,
-            ApiKind.ChatCompletions or ApiKind.Completions => TextCapture.Completions,
-            _ => TextCapture.None,
-        });
+        return new JsonBodyCapture(
+            api switch
+            {
+                ApiKind.Responses => TextCapture.ResponsesObject,
+                ApiKind.ChatCompletions or ApiKind.Completions => TextCapture.Completions,
+                ApiKind.AnthropicMessages => TextCapture.Anthropic,
+                ApiKind.GeminiGenerateContent => TextCapture.Gemini,
+                _ => TextCapture.None,
+            },
+            api);
     }
 }

@@ -21,6 +21,12 @@ public sealed class FixtureCaptureTests
         { "11_openai_embeddings", nameof(ApiKind.Embeddings) },
         { "18_openai_400_context_length", nameof(ApiKind.ChatCompletions) },
         { "22_vllm_continuous_usage_stats", nameof(ApiKind.ChatCompletions) },
+        { "13_anthropic_nonstream_cache", nameof(ApiKind.AnthropicMessages) },
+        { "14_anthropic_stream", nameof(ApiKind.AnthropicMessages) },
+        { "16_anthropic_stream_error_overloaded", nameof(ApiKind.AnthropicMessages) },
+        { "17_anthropic_429_rate_limit", nameof(ApiKind.AnthropicMessages) },
+        { "19_gemini_nonstream_thinking_cached", nameof(ApiKind.GeminiGenerateContent) },
+        { "20_gemini_stream_sse", nameof(ApiKind.GeminiGenerateContent) },
     };
 
     [Theory]
@@ -53,8 +59,27 @@ public sealed class FixtureCaptureTests
                 Assert.Equal(expected.GetProperty("cache_write").GetInt64(), usage.CacheWrite);
                 Assert.Equal(expected.GetProperty("reasoning").GetInt64(), usage.Reasoning);
                 Assert.Equal(expected.GetProperty("total").GetInt64(), usage.Total);
+                Assert.False(result.UsagePartial);
                 Assert.NotNull(result.RawUsage);
                 using var raw = JsonDocument.Parse(result.RawUsage!);
+                if (expected.TryGetProperty("cache_write_by_ttl", out var ttl))
+                {
+                    // The 5-minute / 1-hour split stays in the usage block as separate meters.
+                    var split = raw.RootElement.GetProperty("cache_creation");
+                    foreach (var bucket in ttl.EnumerateObject())
+                    {
+                        var field = bucket.Name is "5m" ? "ephemeral_5m_input_tokens" : "ephemeral_1h_input_tokens";
+                        Assert.Equal(bucket.Value.GetInt64(), split.GetProperty(field).GetInt64());
+                    }
+                }
+            }
+            else if (status == "partial")
+            {
+                var usage = Assert.NotNull(result.Usage);
+                Assert.True(result.UsagePartial);
+                Assert.True(result.ErrorSeen);
+                Assert.Equal(expected.GetProperty("input").GetInt64(), usage.Input);
+                Assert.False(string.IsNullOrEmpty(result.DeliveredText.ToString()));
             }
             else
             {

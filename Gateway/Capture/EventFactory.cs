@@ -25,7 +25,14 @@ internal sealed class EventFactory(TokenEstimator estimator)
         TokenUsage usage;
         UsageSource source;
         bool billable;
-        if (capture?.Usage is { } reported)
+        if (capture?.Usage is { } partial && capture.UsagePartial)
+        {
+            // The provider's input counts stand; its output count was provisional: estimate from what was delivered.
+            var delivered = Estimate(request, capture, decision.InputEstimate).Output;
+            usage = (partial with { Output = Math.Max(partial.Output, delivered), Reasoning = 0 }).Normalized();
+            (source, billable) = (UsageSource.Estimated, true);
+        }
+        else if (capture?.Usage is { } reported)
         {
             (usage, source, billable) = (reported, UsageSource.Provider, true);
         }

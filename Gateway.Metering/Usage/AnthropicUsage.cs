@@ -1,0 +1,99 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace Gateway.Metering.Usage;
+
+/// <summary>
+/// Anthropic Messages usage (USAGE-FORMATS.md §4): <c>message_start.message.usage</c>, then every
+/// <c>message_delta.usage</c>, whose counters are cumulative whole-message totals: each field present overwrites,
+/// never adds. <c>input_tokens</c> excludes cache reads and writes, so input = input + cache creation + cache read.
+/// The cache-write split by TTL and server tool requests are kept in the compact usage block.
+/// </summary>
+internal sealed class AnthropicUsage
+{
+    private readonly Dictionary<string, long> _fields = new(StringComparer.Ordinal);
+
+    public bool Any => _fields.Count > 0;
+
+    /// <summary>Overwrites every counter the usage object carries (nested ones as <c>parent.child</c>).</summary>
+    public void Apply(ReadOnlySpan<byte> usageJson)
+    {
+        var reader = new Utf8JsonReader(usageJson);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return;
+        }
+
+        Read(ref reader, prefix: null);
+    }
+
+    public TokenUsage ToUsage()
+    {
+        var input = Get("input_tokens") + Get("cache_creation_input_tokens") + Get("cache_read_input_tokens");
+        return new TokenUsage(
+            input,
+            Get("output_tokens"),
+            CachedInput: Get("cache_read_input_tokens"),
+            CacheWrite: Get("cache_creation_input_tokens"),
+            Reasoning: Get("output_tokens_details.thinking_tokens")).Normalized();
+    }
+
+    /// <summary>The merged block as compact JSON, nested objects restored.</summary>
+    public string ToJson()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var group in _fields.GroupBy(f => f.Key.Contains('.') ? f.Key[..f.Key.IndexOf('.')] : string.Empty))
+            {
+                if (group.Key.Length == 0)
+                {
+                    foreach (var (name, value) in group)
+                    {
+                        writer.WriteNumber(name, value);
+                    }
+                }
+                else
+                {
+                    writer.WriteStartObject(group.Key);
+                    foreach (var (name, value) in group)
+                    {
+                        writer.WriteNumber(name[(group.Key.Length + 1)..], value);
+                    }
+
+                    writer.WriteEndObject();
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private long Get(string name) => _fields.TryGetValue(name, out var value) ? value : 0;
+
+    private void Read(ref Utf8JsonReader reader, string? prefix)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.Number when prefix is null || !prefix.Contains('.'):
+                    var key = prefix is null ? name : prefix + "." + name;
+                    _fields[key] = reader.TryGetInt64(out var value) ? Math.Clamp(value, 0, TokenUsage.MaxCount) : 0;
+                    break;
+                case JsonTokenType.StartObject when prefix is null:
+                    Read(ref reader, name);
+                    break;
+                default:
+                    reader.Skip(); // null (field absent this time: keep the last value), strings, deeper objects
+                    break;
+            }
+        }
+    }
+}
