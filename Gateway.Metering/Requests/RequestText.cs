@@ -27,8 +27,9 @@ internal static class RequestText
                 var counted = reader.ValueTextEquals("messages"u8) || reader.ValueTextEquals("input"u8)
                     || reader.ValueTextEquals("prompt"u8) || reader.ValueTextEquals("instructions"u8)
                     || reader.ValueTextEquals("tools"u8) || reader.ValueTextEquals("functions"u8)
-                    || reader.ValueTextEquals("system"u8);
-                var isMessages = reader.ValueTextEquals("messages"u8);
+                    || reader.ValueTextEquals("system"u8) || reader.ValueTextEquals("contents"u8)
+                    || reader.ValueTextEquals("systemInstruction"u8);
+                var isMessages = reader.ValueTextEquals("messages"u8) || reader.ValueTextEquals("contents"u8);
                 reader.Read();
                 if (!counted)
                 {

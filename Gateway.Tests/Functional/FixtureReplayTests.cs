@@ -27,6 +27,12 @@ public sealed class FixtureReplayTests(GatewayFixture fixture)
         "11_openai_embeddings",
         "18_openai_400_context_length",
         "22_vllm_continuous_usage_stats",
+        "13_anthropic_nonstream_cache",
+        "14_anthropic_stream",
+        "16_anthropic_stream_error_overloaded",
+        "17_anthropic_429_rate_limit",
+        "19_gemini_nonstream_thinking_cached",
+        "20_gemini_stream_sse",
     ];
 
     [Theory]
@@ -37,7 +43,7 @@ public sealed class FixtureReplayTests(GatewayFixture fixture)
         var (tenant, key, _) = await gateway.NewTenantAsync();
         var request = SharedFixtures.Json(name, "request.json");
         var expected = SharedFixtures.Json(name, "expected.json");
-        var path = new Uri(request.GetProperty("url").GetString()!).AbsolutePath;
+        var path = new Uri(request.GetProperty("url").GetString()!).PathAndQuery;
         var body = request.GetProperty("body").GetRawText();
 
         using var client = gateway.Client(key);
@@ -51,7 +57,7 @@ public sealed class FixtureReplayTests(GatewayFixture fixture)
         Assert.Equal(SharedFixtures.Response(name), received);
 
         var e = Assert.Single(await gateway.EventsAsync(tenant, 1));
-        Assert.Equal(body.Contains("\"stream\": true") || body.Contains("\"stream\":true"), e.GetProperty("streamed").GetBoolean());
+        Assert.Equal(SharedFixtures.IsStream(name), e.GetProperty("streamed").GetBoolean());
         switch (expected.GetProperty("usage_status").GetString())
         {
             case "complete":
@@ -68,9 +74,15 @@ public sealed class FixtureReplayTests(GatewayFixture fixture)
                 break;
             case "missing" or "partial":
                 Assert.Equal("estimated", e.GetProperty("usage_source").GetString());
+                if (expected.GetProperty("input").ValueKind == JsonValueKind.Number)
+                {
+                    Assert.Equal(expected.GetProperty("input").GetInt64(), e.GetProperty("input_tokens").GetInt64()); // the provider's part stands
+                }
+
                 Assert.True(e.GetProperty("billable").GetBoolean());
                 Assert.True(e.GetProperty("input_tokens").GetInt64() > 0);
-                Assert.Equal(JsonValueKind.Null, e.GetProperty("raw_usage").ValueKind);
+                var partial = expected.GetProperty("usage_status").GetString() == "partial";
+                Assert.Equal(partial ? JsonValueKind.Object : JsonValueKind.Null, e.GetProperty("raw_usage").ValueKind); // a partial block is kept
                 if (expected.TryGetProperty("content_deltas_before_cut", out var deltas))
                 {
                     Assert.True(e.GetProperty("output_tokens").GetInt64() >= deltas.GetInt64());

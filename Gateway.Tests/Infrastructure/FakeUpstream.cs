@@ -9,7 +9,7 @@ namespace Gateway.Tests.Infrastructure;
 
 /// <summary>
 /// A provider stand-in on Kestrel (127.0.0.1, port 0) that replays a shared fixture chosen by the request's
-/// <c>X-Fixture</c> header: its status, content type and body bytes exactly, streamed in small uneven pieces so
+/// <c>X-Fixture</c> header (or a <c>fixture/&lt;name&gt;</c> model): its status, content type and body bytes exactly, streamed in small uneven pieces so
 /// events and tokens split across reads. <c>X-Fake-Abort: true</c> drops the connection after the bytes.
 /// Every request it receives is kept for assertions.
 /// </summary>
@@ -21,7 +21,11 @@ internal sealed class FakeUpstream : IAsyncDisposable
 
     public ConcurrentQueue<Received> Requests { get; } = new();
 
+    /// <summary>The OpenAI-style API root (ends in /v1).</summary>
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The host root, as Anthropic and Gemini SDKs take it.</summary>
+    public string Root { get; private set; } = "";
 
     public static async Task<FakeUpstream> StartAsync()
     {
@@ -32,7 +36,8 @@ internal sealed class FakeUpstream : IAsyncDisposable
         var upstream = new FakeUpstream(app);
         app.Run(upstream.HandleAsync);
         await app.StartAsync();
-        upstream.BaseUrl = app.Urls.First() + "/v1";
+        upstream.Root = app.Urls.First();
+        upstream.BaseUrl = upstream.Root + "/v1";
         return upstream;
     }
 
@@ -46,6 +51,22 @@ internal sealed class FakeUpstream : IAsyncDisposable
         Requests.Enqueue(new Received(context.Request.Path + context.Request.QueryString, headers, body.ToArray()));
 
         var name = context.Request.Headers["X-Fixture"].ToString();
+        if (name.Length == 0 && body.Length > 0)
+        {
+            // An SDK cannot always add a header: "model": "fixture/<name>" picks the transcript instead.
+            try
+            {
+                using var json = JsonDocument.Parse(body.ToArray());
+                if (json.RootElement.TryGetProperty("model", out var model) && model.GetString() is { } m && m.StartsWith("fixture/", StringComparison.Ordinal))
+                {
+                    name = m["fixture/".Length..];
+                }
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
         if (name.Length == 0 || !Directory.Exists(SharedFixtures.Dir(name.Split('#')[0])))
         {
             context.Response.StatusCode = 404;

@@ -19,6 +19,12 @@ public sealed class GatewayFixture : IAsyncLifetime
         {
             ["Providers:openai:BaseUrl"] = Upstream.BaseUrl,
             ["Providers:openai:ApiKey"] = "sk-provider-secret",
+            ["Providers:anthropic:Kind"] = "anthropic",
+            ["Providers:anthropic:BaseUrl"] = Upstream.Root,
+            ["Providers:anthropic:ApiKey"] = "sk-ant-provider-secret",
+            ["Providers:gemini:Kind"] = "gemini",
+            ["Providers:gemini:BaseUrl"] = Upstream.Root,
+            ["Providers:gemini:ApiKey"] = "gemini-provider-secret",
             ["Admission:AllowUnpricedModels"] = "true", // the fixtures are about usage; their models carry no price
         });
         Simulated = await GatewayHost.StartAsync();

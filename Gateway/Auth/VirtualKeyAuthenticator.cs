@@ -4,7 +4,10 @@ using StackExchange.Redis;
 
 namespace Gateway.Auth;
 
-/// <summary>Turns the client's <c>Authorization: Bearer &lt;virtual key&gt;</c> into the key's tenant.</summary>
+/// <summary>
+/// Turns the client's virtual key into the key's tenant. The key comes the way each SDK sends it:
+/// <c>Authorization: Bearer</c> (OpenAI), <c>x-api-key</c> (Anthropic), <c>x-goog-api-key</c> or <c>?key=</c> (Gemini).
+/// </summary>
 internal sealed class VirtualKeyAuthenticator(KeyCache cache)
 {
     public async ValueTask<(KeyIdentity? Identity, GatewayError? Error)> AuthenticateAsync(HttpRequest request)
@@ -35,12 +38,20 @@ internal sealed class VirtualKeyAuthenticator(KeyCache cache)
     private static ReadOnlySpan<char> Presented(HttpRequest request)
     {
         var authorization = request.Headers.Authorization;
-        if (authorization.Count != 1)
+        if (authorization.Count == 1)
         {
-            return default;
+            var value = authorization[0].AsSpan().Trim();
+            return value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value[7..].Trim() : default;
         }
 
-        var value = authorization[0].AsSpan().Trim();
-        return value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value[7..].Trim() : default;
+        foreach (var header in (ReadOnlySpan<string>)["x-api-key", "x-goog-api-key"])
+        {
+            if (request.Headers[header] is { Count: 1 } values)
+            {
+                return values[0].AsSpan().Trim();
+            }
+        }
+
+        return request.Query["key"] is { Count: 1 } key ? key[0].AsSpan().Trim() : default;
     }
 }

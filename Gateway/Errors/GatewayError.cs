@@ -44,6 +44,9 @@ internal sealed record GatewayError(GatewayErrorKind Kind, string Message, strin
         "Usage records are waiting to be stored; the gateway takes no new metered requests until they are. Retry shortly.",
         RetryAfter: TimeSpan.FromSeconds(5));
 
+    public static GatewayError NoProvider(string api) => new(GatewayErrorKind.NoProvider,
+        $"This gateway has no provider configured for this API ({api}).");
+
     public static GatewayError TenantInactive() => new(GatewayErrorKind.TenantInactive, "This tenant is not active.");
 
     public static GatewayError StoreUnavailable() => new(GatewayErrorKind.StoreUnavailable,

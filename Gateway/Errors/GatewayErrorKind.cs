@@ -16,4 +16,5 @@ internal enum GatewayErrorKind
     RateLimited,
     TenantInactive,
     MeteringBacklog,
+    NoProvider,
 }

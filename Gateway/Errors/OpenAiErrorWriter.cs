@@ -22,6 +22,7 @@ internal static class OpenAiErrorWriter
         GatewayErrorKind.RateLimited => (429, "rate_limit_error", "rate_limit_exceeded"),
         GatewayErrorKind.TenantInactive => (403, "permission_error", "tenant_inactive"),
         GatewayErrorKind.MeteringBacklog => (503, "server_error", "metering_backlog"),
+        GatewayErrorKind.NoProvider => (404, "invalid_request_error", "provider_not_configured"),
         _ => (500, "server_error", "internal_error"),
     };
 

@@ -3,7 +3,8 @@ namespace Gateway.Proxy;
 /// <summary>One upstream, bound from <c>Providers:&lt;name&gt;</c>.</summary>
 internal sealed class ProviderOptions
 {
-    /// <summary><c>openai</c> (any OpenAI-compatible API) or <c>simulated</c> (the built-in provider).</summary>
+    /// <summary><c>openai</c> (any OpenAI-compatible API), <c>simulated</c> (the built-in provider), <c>anthropic</c>
+    /// (Messages API) or <c>gemini</c> (generateContent).</summary>
     public string? Kind { get; set; }
 
     /// <summary>The API root exactly as the provider's official SDK takes it, e.g. <c>https://api.openai.com/v1</c>.
@@ -12,4 +13,8 @@ internal sealed class ProviderOptions
 
     /// <summary>The provider's key, sent upstream in place of the client's virtual key. Never logged.</summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>Model-name patterns (<c>*</c> wildcard) this provider serves, e.g. <c>["gpt-4o*", "o3*"]</c>. A request
+    /// goes to the first provider of its API whose pattern matches its model; empty matches nothing by name.</summary>
+    public string[] Models { get; set; } = [];
 }

@@ -1,11 +1,13 @@
+using Microsoft.AspNetCore.WebUtilities;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Proxy;
 
 /// <summary>
-/// Shapes the upstream request: the path after <c>/v1</c> goes under the provider's API root, the client's virtual key
-/// and metering headers stay here, the provider's key goes out. Compression is refused upstream so the usage block
-/// can be read as it passes (the client link is loopback or the gateway's own network).
+/// Shapes the upstream request for the provider's kind: the path goes under the provider's API root (OpenAI-compatible
+/// roots end in <c>/v1</c>, so <c>/v1</c> is not repeated; Anthropic and Gemini roots are the host), the client's
+/// virtual key, cookies and metering headers stay here, and the provider's key goes out the way that API takes it.
+/// Compression is refused upstream so the usage block can be read as it passes.
 /// </summary>
 internal sealed class ProviderTransformer(Upstream upstream) : HttpTransformer
 {
@@ -14,23 +16,29 @@ internal sealed class ProviderTransformer(Upstream upstream) : HttpTransformer
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
 
         var path = httpContext.Request.Path.Value ?? string.Empty;
-        var relative = path.StartsWith("/v1/", StringComparison.Ordinal) ? path[3..] : path;
-        proxyRequest.RequestUri = new Uri(destinationPrefix + relative + httpContext.Request.QueryString.Value, UriKind.Absolute);
+        var relative = upstream.Kind is "openai" or "simulated" && path.StartsWith("/v1/", StringComparison.Ordinal) ? path[3..] : path;
+        proxyRequest.RequestUri = new Uri(destinationPrefix + relative + Query(httpContext.Request), UriKind.Absolute);
 
         var headers = proxyRequest.Headers;
-        headers.Remove("Authorization");
-        headers.Remove("api-key");
-        headers.Remove("x-api-key");
-        headers.Remove("Cookie");
-        headers.Remove("Accept-Encoding");
-        foreach (var name in headers.Select(h => h.Key).Where(IsMeterHeader).ToList())
+        foreach (var name in headers.Select(h => h.Key).Where(IsClientCredentialOrMeter).ToList())
         {
             headers.Remove(name);
         }
 
         if (!string.IsNullOrEmpty(upstream.ApiKey))
         {
-            headers.TryAddWithoutValidation("Authorization", "Bearer " + upstream.ApiKey);
+            switch (upstream.Kind)
+            {
+                case "anthropic":
+                    headers.TryAddWithoutValidation("x-api-key", upstream.ApiKey);
+                    break;
+                case "gemini":
+                    headers.TryAddWithoutValidation("x-goog-api-key", upstream.ApiKey);
+                    break;
+                default:
+                    headers.TryAddWithoutValidation("Authorization", "Bearer " + upstream.ApiKey);
+                    break;
+            }
         }
     }
 
@@ -52,4 +60,22 @@ internal sealed class ProviderTransformer(Upstream upstream) : HttpTransformer
     }
 
     internal static bool IsMeterHeader(string name) => name.StartsWith("X-Meter-", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsClientCredentialOrMeter(string name)
+        => IsMeterHeader(name) || name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("api-key", StringComparison.OrdinalIgnoreCase) || name.Equals("x-api-key", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("x-goog-api-key", StringComparison.OrdinalIgnoreCase) || name.Equals("Cookie", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The query string without a Gemini-style <c>key</c> parameter (the client's virtual key).</summary>
+    private static string Query(HttpRequest request)
+    {
+        if (!request.Query.ContainsKey("key"))
+        {
+            return request.QueryString.Value ?? string.Empty;
+        }
+
+        var kept = request.Query.Where(q => q.Key != "key").SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)));
+        return QueryHelpers.AddQueryString(string.Empty, kept);
+    }
 }

@@ -5,7 +5,7 @@ namespace Gateway.Proxy;
 /// <summary>Stops the start on a bad provider entry, naming the configuration key.</summary>
 internal sealed class ProvidersOptionsValidator : IValidateOptions<ProvidersOptions>
 {
-    public static readonly string[] Kinds = ["openai", "simulated"];
+    public static readonly string[] Kinds = ["openai", "simulated", "anthropic", "gemini"];
 
     public ValidateOptionsResult Validate(string? name, ProvidersOptions options)
     {
@@ -17,6 +17,11 @@ internal sealed class ProvidersOptionsValidator : IValidateOptions<ProvidersOpti
             {
                 failures.Add($"Providers:{provider}:Kind must be one of: {string.Join(", ", Kinds)} (was '{entry.Kind}').");
                 continue;
+            }
+
+            if (kind is "anthropic" or "gemini" && string.IsNullOrWhiteSpace(entry.BaseUrl))
+            {
+                failures.Add($"Providers:{provider}:BaseUrl is required for Kind {kind} (e.g. https://api.anthropic.com or https://generativelanguage.googleapis.com).");
             }
 
             if (!string.IsNullOrWhiteSpace(entry.BaseUrl)

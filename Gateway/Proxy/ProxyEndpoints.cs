@@ -2,7 +2,7 @@ using Gateway.Metering.Usage;
 
 namespace Gateway.Proxy;
 
-/// <summary>The OpenAI-compatible routes clients call with their virtual key.</summary>
+/// <summary>The provider routes clients call with their virtual key: OpenAI-compatible, Anthropic and Gemini.</summary>
 internal static class ProxyEndpoints
 {
     public static IEndpointRouteBuilder MapProxy(this IEndpointRouteBuilder endpoints)
@@ -12,6 +12,12 @@ internal static class ProxyEndpoints
         endpoints.MapPost("/v1/embeddings", (HttpContext c, ProxyHandler h) => h.HandleAsync(c, ApiKind.Embeddings));
         endpoints.MapPost("/v1/responses", (HttpContext c, ProxyHandler h) => h.HandleAsync(c, ApiKind.Responses));
         endpoints.MapGet("/v1/models", (HttpContext c, ProxyHandler h) => h.HandleAsync(c, ApiKind.Models));
+
+        // Anthropic Messages: the official SDK with base URL = the gateway root.
+        endpoints.MapPost("/v1/messages", (HttpContext c, ProxyHandler h) => h.HandleAsync(c, ApiKind.AnthropicMessages));
+
+        // Gemini: /v1beta/models/{model}:generateContent and :streamGenerateContent?alt=sse.
+        endpoints.MapPost("/v1beta/models/{target}", (HttpContext c, ProxyHandler h) => h.HandleAsync(c, ApiKind.GeminiGenerateContent));
         return endpoints;
     }
 }

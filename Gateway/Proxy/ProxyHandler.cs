@@ -38,7 +38,7 @@ internal sealed class ProxyHandler(
 {
     private readonly ProxyOptions _options = options.Value;
     private readonly ForwarderRequestConfig _requestConfig = new() { ActivityTimeout = options.Value.UpstreamTimeout };
-    private ProviderTransformer? _transformer;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Upstream, ProviderTransformer> _transformers = new();
 
     public async Task HandleAsync(HttpContext context, ApiKind api)
     {
@@ -72,6 +72,11 @@ internal sealed class ProxyHandler(
                     return;
                 }
 
+                if (api == ApiKind.GeminiGenerateContent)
+                {
+                    inspected = GeminiTarget.Apply(context, inspected); // model and streaming come from the path
+                }
+
                 if (string.IsNullOrEmpty(inspected.Model))
                 {
                     await OpenAiErrorWriter.WriteAsync(context, GatewayError.InvalidRequest("You must provide a model parameter.", "model"));
@@ -81,7 +86,14 @@ internal sealed class ProxyHandler(
                 facts = inspected;
             }
 
-            var request = NewRequest(context, api, identity, facts, pooled is null ? ReadOnlyMemory<byte>.Empty : pooled.AsMemory(0, length));
+            var upstream = upstreams.For(api, facts.Model);
+            if (upstream is null)
+            {
+                await OpenAiErrorWriter.WriteAsync(context, GatewayError.NoProvider(api.ToString()));
+                return;
+            }
+
+            var request = NewRequest(context, api, identity, facts, upstream, pooled is null ? ReadOnlyMemory<byte>.Empty : pooled.AsMemory(0, length));
             var decision = await admission.AdmitAsync(request, context.RequestAborted);
             if (decision.Verdict == AdmissionVerdict.Refused)
             {
@@ -89,7 +101,7 @@ internal sealed class ProxyHandler(
                 return;
             }
 
-            await ForwardAsync(context, request, pooled, length, decision, startedAt);
+            await ForwardAsync(context, request, upstream, pooled, length, decision, startedAt);
         }
         finally
         {
@@ -100,14 +112,14 @@ internal sealed class ProxyHandler(
         }
     }
 
-    private RequestContext NewRequest(HttpContext context, ApiKind api, KeyIdentity identity, RequestFacts facts, ReadOnlyMemory<byte> body) => new()
+    private RequestContext NewRequest(HttpContext context, ApiKind api, KeyIdentity identity, RequestFacts facts, Upstream upstream, ReadOnlyMemory<byte> body) => new()
     {
         EventId = eventIds.Next(),
         OccurredAt = time.GetUtcNow(),
         Identity = identity,
         Api = api,
         Endpoint = context.Request.Path.Value ?? string.Empty,
-        Provider = upstreams.Current.Name,
+        Provider = upstream.Name,
         Facts = facts,
         Body = body,
         Feature = Header(context, "X-Meter-Feature"),
@@ -116,9 +128,8 @@ internal sealed class ProxyHandler(
         Metadata = MeterMetadata.From(context.Request.Headers),
     };
 
-    private async Task ForwardAsync(HttpContext context, RequestContext request, byte[]? body, int length, AdmissionDecision decision, long startedAt)
+    private async Task ForwardAsync(HttpContext context, RequestContext request, Upstream upstream, byte[]? body, int length, AdmissionDecision decision, long startedAt)
     {
-        var upstream = upstreams.Current;
         var api = request.Api;
         var facts = request.Facts;
         var eventId = request.EventId;
@@ -140,8 +151,8 @@ internal sealed class ProxyHandler(
         var error = ForwarderError.None;
         try
         {
-            _transformer ??= new ProviderTransformer(upstream);
-            error = await forwarder.SendAsync(context, upstream.BaseUrl, client.Invoker, _requestConfig, _transformer);
+            var transformer = _transformers.GetOrAdd(upstream, u => new ProviderTransformer(u));
+            error = await forwarder.SendAsync(context, upstream.BaseUrl, client.Invoker, _requestConfig, transformer);
             if (error != ForwarderError.None)
             {
                 logger.ForwardFailed(eventId, upstream.Name, error, context.GetForwarderErrorFeature()?.Exception);

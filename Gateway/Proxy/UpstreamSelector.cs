@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using Gateway.Metering.Usage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -5,53 +7,91 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Proxy;
 
 /// <summary>
-/// Picks the upstream of the OpenAI routes: <c>Providers:openai</c> when it has a BaseUrl; else a <c>simulated</c>
-/// provider with a BaseUrl (the simulator as its own process); else the simulator inside this gateway, reached at
-/// this server's own loopback address once it is listening.
+/// Picks the upstream of a request from its API and model. OpenAI-compatible routes: the first <c>openai</c> or
+/// <c>simulated</c> provider whose <c>Models</c> pattern matches the model; else <c>Providers:openai</c> when it has a
+/// BaseUrl; else a <c>simulated</c> provider with a BaseUrl (the simulator as its own process); else the simulator
+/// inside this gateway. Anthropic and Gemini routes: the first provider of that kind matching the model, else the first
+/// of that kind. Upstream hosts come from configuration only, never from a request.
 /// </summary>
 internal sealed class UpstreamSelector(IOptions<ProvidersOptions> providers, IServer server)
 {
     public const string InProcessPrefix = "/simulator/v1";
 
-    private Upstream? _chosen;
+    private readonly (string Name, string Kind, ProviderOptions Options, Regex[] Patterns)[] _providers =
+    [
+        .. providers.Value.Select(p => (
+            p.Key.ToLowerInvariant(),
+            (p.Value.Kind ?? (p.Key.Equals("openai", StringComparison.OrdinalIgnoreCase) ? "openai" : "")).ToLowerInvariant(),
+            p.Value,
+            p.Value.Models.Select(Pattern).ToArray())),
+    ];
 
-    public Upstream Current => _chosen ??= Choose();
+    private Upstream? _inProcess;
 
-    public bool UsesInProcessSimulator => Configured() is null;
+    public bool UsesInProcessSimulator => DefaultOpenAi() is null;
 
-    private Upstream Choose()
+    /// <summary>The upstream for this API and model, or null when no provider serves that API.</summary>
+    public Upstream? For(ApiKind api, string? model)
     {
-        if (Configured() is { } configured)
+        var kinds = api switch
         {
-            return configured;
+            ApiKind.AnthropicMessages => ["anthropic"],
+            ApiKind.GeminiGenerateContent => ["gemini"],
+            _ => new[] { "openai", "simulated" },
+        };
+        var candidates = _providers.Where(p => kinds.Contains(p.Kind) && !string.IsNullOrWhiteSpace(p.Options.BaseUrl)).ToList();
+        foreach (var candidate in candidates)
+        {
+            if (model is not null && candidate.Patterns.Any(r => r.IsMatch(model)))
+            {
+                return ToUpstream(candidate.Name, candidate.Kind, candidate.Options);
+            }
+        }
+
+        if (api is ApiKind.AnthropicMessages or ApiKind.GeminiGenerateContent)
+        {
+            return candidates.Count == 0 ? null : ToUpstream(candidates[0].Name, candidates[0].Kind, candidates[0].Options);
+        }
+
+        return DefaultOpenAi() ?? InProcess();
+    }
+
+    private Upstream? DefaultOpenAi()
+    {
+        foreach (var (name, kind, options, _) in _providers)
+        {
+            if (name == "openai" && kind == "openai" && !string.IsNullOrWhiteSpace(options.BaseUrl))
+            {
+                return ToUpstream(name, kind, options);
+            }
+        }
+
+        foreach (var (name, kind, options, _) in _providers)
+        {
+            if (kind == "simulated" && !string.IsNullOrWhiteSpace(options.BaseUrl))
+            {
+                return ToUpstream(name, kind, options);
+            }
+        }
+
+        return null;
+    }
+
+    private Upstream InProcess()
+    {
+        if (_inProcess is not null)
+        {
+            return _inProcess;
         }
 
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var address = addresses.Select(a => new Uri(a)).FirstOrDefault(u => u.Scheme == "http")
             ?? throw new InvalidOperationException("The in-process simulator needs a plain http listener.");
         var host = address.Host is "0.0.0.0" or "[::]" or "+" or "*" ? "127.0.0.1" : address.Host;
-        return new Upstream("simulated", $"http://{host}:{address.Port}{InProcessPrefix}", null);
+        return _inProcess = new Upstream("simulated", "simulated", $"http://{host}:{address.Port}{InProcessPrefix}", null);
     }
 
-    private Upstream? Configured()
-    {
-        foreach (var (name, entry) in providers.Value)
-        {
-            if (name.Equals("openai", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(entry.BaseUrl)
-                && !"simulated".Equals(entry.Kind, StringComparison.OrdinalIgnoreCase))
-            {
-                return new Upstream("openai", entry.BaseUrl.TrimEnd('/'), entry.ApiKey);
-            }
-        }
+    private static Upstream ToUpstream(string name, string kind, ProviderOptions options) => new(name, kind, options.BaseUrl!.TrimEnd('/'), options.ApiKey);
 
-        foreach (var (name, entry) in providers.Value)
-        {
-            if ("simulated".Equals(entry.Kind, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(entry.BaseUrl))
-            {
-                return new Upstream(name.ToLowerInvariant(), entry.BaseUrl.TrimEnd('/'), entry.ApiKey);
-            }
-        }
-
-        return null;
-    }
+    private static Regex Pattern(string glob) => new("^" + Regex.Escape(glob).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 }

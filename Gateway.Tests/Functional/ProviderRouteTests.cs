@@ -1,0 +1,109 @@
+using System.Net;
+using System.Text;
+using Anthropic;
+using Anthropic.Models.Messages;
+using Gateway.Tests.Infrastructure;
+
+namespace Gateway.Tests.Functional;
+
+/// <summary>Anthropic and Gemini routes: each SDK's way of sending the key, swapped for the provider's.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class ProviderRouteTests(GatewayFixture fixture)
+{
+    [Fact]
+    public async Task AnthropicSdk_Message_MeteredLikeTheProviderSaid()
+    {
+        var (tenant, key, _) = await fixture.Replay.NewTenantAsync();
+        var client = new AnthropicClient { ApiKey = key, BaseUrl = fixture.Replay.BaseUrl, MaxRetries = 0 };
+
+        var message = await client.Messages.Create(new MessageCreateParams
+        {
+            Model = "fixture/13_anthropic_nonstream_cache",
+            MaxTokens = 512,
+            Messages = [new UserMessageParam("Summarise the incident.")],
+        });
+
+        Assert.Equal(42, message.Usage.InputTokens);
+        var e = Assert.Single(await fixture.Replay.EventsAsync(tenant, 1));
+        Assert.Equal("anthropic", e.GetProperty("provider").GetString());
+        Assert.Equal("/v1/messages", e.GetProperty("endpoint").GetString());
+        Assert.Equal(11842, e.GetProperty("input_tokens").GetInt64());
+        Assert.Equal(11800, e.GetProperty("cache_write_tokens").GetInt64());
+        Assert.Equal(356, e.GetProperty("output_tokens").GetInt64());
+        Assert.Equal(10000, e.GetProperty("raw_usage").GetProperty("cache_creation").GetProperty("ephemeral_1h_input_tokens").GetInt64());
+        var received = fixture.Upstream.Requests.Last(r => r.Body.Length > 0 && Encoding.UTF8.GetString(r.Body).Contains("13_anthropic_nonstream_cache"));
+        Assert.Equal("sk-ant-provider-secret", received.Headers["x-api-key"]);
+        Assert.True(received.Headers.ContainsKey("anthropic-version"));
+        Assert.DoesNotContain(received.Headers, h => h.Value.Contains(key, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnthropicSdk_StreamedMessage_CumulativeUsageMeteredOnce()
+    {
+        var (tenant, key, _) = await fixture.Replay.NewTenantAsync();
+        var client = new AnthropicClient { ApiKey = key, BaseUrl = fixture.Replay.BaseUrl, MaxRetries = 0 };
+
+        var events = 0;
+        await foreach (var _ in client.Messages.CreateStreaming(new MessageCreateParams
+        {
+            Model = "fixture/14_anthropic_stream",
+            MaxTokens = 512,
+            Messages = [new UserMessageParam("Stream it.")],
+        }))
+        {
+            events++;
+        }
+
+        Assert.True(events > 3);
+        var e = Assert.Single(await fixture.Replay.EventsAsync(tenant, 1));
+        Assert.True(e.GetProperty("streamed").GetBoolean());
+        Assert.Equal(2073, e.GetProperty("input_tokens").GetInt64());
+        Assert.Equal(2048, e.GetProperty("cached_input_tokens").GetInt64());
+        Assert.Equal(87, e.GetProperty("output_tokens").GetInt64());
+        Assert.Equal("completed", e.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Gemini_KeyInQuery_ReplacedByProviderKeyAndNeverForwarded()
+    {
+        var (tenant, key, _) = await fixture.Replay.NewTenantAsync();
+        var marker = "19_gemini_nonstream_thinking_cached";
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.Replay.BaseUrl) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1beta/models/gemini-2.5-flash:generateContent?key={key}")
+        {
+            Content = new StringContent("""{"contents":[{"role":"user","parts":[{"text":"hi"}]}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Fixture", marker);
+
+        var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var e = Assert.Single(await fixture.Replay.EventsAsync(tenant, 1));
+        Assert.Equal("gemini", e.GetProperty("provider").GetString());
+        Assert.Equal("gemini-2.5-flash", e.GetProperty("model").GetString());
+        Assert.Equal(742, e.GetProperty("output_tokens").GetInt64());
+        var received = fixture.Upstream.Requests.Last(r => r.Headers.GetValueOrDefault("X-Fixture") == marker);
+        Assert.Equal("gemini-provider-secret", received.Headers["x-goog-api-key"]);
+        Assert.DoesNotContain("key=", received.PathAndQuery);
+        Assert.Equal("/v1beta/models/gemini-2.5-flash:generateContent", received.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task Anthropic_XApiKeyHeader_Authenticates()
+    {
+        var (tenant, key, _) = await fixture.Replay.NewTenantAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.Replay.BaseUrl) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages")
+        {
+            Content = new StringContent("""{"model":"fixture/17_anthropic_429_rate_limit","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-api-key", key);
+        request.Headers.Add("anthropic-version", "2023-06-01");
+
+        var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode); // the provider's answer, passed through
+        var e = Assert.Single(await fixture.Replay.EventsAsync(tenant, 1));
+        Assert.False(e.GetProperty("billable").GetBoolean());
+    }
+}
