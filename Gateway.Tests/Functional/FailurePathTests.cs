@@ -112,6 +112,7 @@ public sealed class FailurePathTests(GatewayFixture fixture)
         var response = await client.PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-4o","messages":[]}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        await BadInputTests.AssertOpenAiError(response, "upstream_unavailable");
         var e = Assert.Single(await gateway.EventsAsync(tenant, 1));
         Assert.Equal("upstream_error", e.GetProperty("status").GetString());
         Assert.False(e.GetProperty("billable").GetBoolean());

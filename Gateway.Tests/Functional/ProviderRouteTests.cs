@@ -106,4 +106,46 @@ public sealed class ProviderRouteTests(GatewayFixture fixture)
         var e = Assert.Single(await fixture.Replay.EventsAsync(tenant, 1));
         Assert.False(e.GetProperty("billable").GetBoolean());
     }
+
+    [Fact]
+    public async Task Refusals_OnEachApi_InThatApisErrorShape()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.Replay.BaseUrl) };
+        using var anthropic = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        anthropic.Headers.Add("x-api-key", "sk-gw-nope");
+        using var gemini = new HttpRequestMessage(HttpMethod.Post, "/v1beta/models/gemini-2.5-flash:generateContent?key=nope") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+
+        var fromAnthropic = await http.SendAsync(anthropic);
+        var fromGemini = await http.SendAsync(gemini);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, fromAnthropic.StatusCode);
+        using var a = System.Text.Json.JsonDocument.Parse(await fromAnthropic.Content.ReadAsStringAsync());
+        Assert.Equal("error", a.RootElement.GetProperty("type").GetString());
+        Assert.Equal("authentication_error", a.RootElement.GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, fromGemini.StatusCode);
+        using var g = System.Text.Json.JsonDocument.Parse(await fromGemini.Content.ReadAsStringAsync());
+        Assert.Equal(401, g.RootElement.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Equal("UNAUTHENTICATED", g.RootElement.GetProperty("error").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task ModelPattern_RoutesToItsProvider_ThatGetsNoStreamOptions()
+    {
+        var (tenant, key, _) = await fixture.Replay.NewTenantAsync();
+        var marker = "03_openai_chat_stream_no_usage#" + tenant;
+        using var client = fixture.Replay.Client(key);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"local-llama","stream":true,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Fixture", marker);
+
+        (await client.SendAsync(request)).EnsureSuccessStatusCode();
+
+        var received = fixture.Upstream.Requests.Single(r => r.Headers.GetValueOrDefault("X-Fixture") == marker);
+        Assert.False(received.Json().TryGetProperty("stream_options", out _));
+        var e = Assert.Single(await fixture.Replay.EventsAsync(tenant, 1));
+        Assert.Equal("vllm", e.GetProperty("provider").GetString());
+        Assert.Equal("estimated", e.GetProperty("usage_source").GetString());
+    }
 }

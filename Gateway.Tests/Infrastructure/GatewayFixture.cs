@@ -25,6 +25,10 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Providers:gemini:Kind"] = "gemini",
             ["Providers:gemini:BaseUrl"] = Upstream.Root,
             ["Providers:gemini:ApiKey"] = "gemini-provider-secret",
+            ["Providers:vllm:Kind"] = "openai", // an OpenAI-compatible server that refuses stream_options
+            ["Providers:vllm:BaseUrl"] = Upstream.BaseUrl,
+            ["Providers:vllm:StreamOptions"] = "false",
+            ["Providers:vllm:Models:0"] = "local-*",
             ["Admission:AllowUnpricedModels"] = "true", // the fixtures are about usage; their models carry no price
         });
         Simulated = await GatewayHost.StartAsync();

@@ -47,6 +47,12 @@ internal sealed record GatewayError(GatewayErrorKind Kind, string Message, strin
     public static GatewayError NoProvider(string api) => new(GatewayErrorKind.NoProvider,
         $"This gateway has no provider configured for this API ({api}).");
 
+    public static GatewayError UpstreamUnavailable(string provider) => new(GatewayErrorKind.UpstreamUnavailable,
+        $"The provider '{provider}' could not be reached or failed before answering.");
+
+    public static GatewayError UpstreamTimeout(string provider) => new(GatewayErrorKind.UpstreamTimeout,
+        $"The provider '{provider}' did not answer in time.");
+
     public static GatewayError TenantInactive() => new(GatewayErrorKind.TenantInactive, "This tenant is not active.");
 
     public static GatewayError StoreUnavailable() => new(GatewayErrorKind.StoreUnavailable,

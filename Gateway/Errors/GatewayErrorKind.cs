@@ -17,4 +17,6 @@ internal enum GatewayErrorKind
     TenantInactive,
     MeteringBacklog,
     NoProvider,
+    UpstreamUnavailable,
+    UpstreamTimeout,
 }

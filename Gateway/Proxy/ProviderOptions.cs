@@ -14,6 +14,10 @@ internal sealed class ProviderOptions
     /// <summary>The provider's key, sent upstream in place of the client's virtual key. Never logged.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>Whether the server accepts <c>stream_options</c> (OpenAI-compatible kinds). When false the gateway does
+    /// not add <c>include_usage</c>, and a stream without usage is estimated. Default true.</summary>
+    public bool StreamOptions { get; set; } = true;
+
     /// <summary>Model-name patterns (<c>*</c> wildcard) this provider serves, e.g. <c>["gpt-4o*", "o3*"]</c>. A request
     /// goes to the first provider of its API whose pattern matches its model; empty matches nothing by name.</summary>
     public string[] Models { get; set; } = [];

@@ -133,7 +133,7 @@ internal sealed class ProxyHandler(
         var api = request.Api;
         var facts = request.Facts;
         var eventId = request.EventId;
-        var inject = facts.Stream && !facts.IncludeUsage && api is ApiKind.ChatCompletions or ApiKind.Completions;
+        var inject = facts.Stream && !facts.IncludeUsage && upstream.AcceptsStreamOptions && api is ApiKind.ChatCompletions or ApiKind.Completions;
         if (body is not null)
         {
             var sent = inject ? StreamOptionsInjector.Inject(body, length, facts) : body.AsMemory(0, length).ToArray();
@@ -166,6 +166,14 @@ internal sealed class ProxyHandler(
                 or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient;
             var result = await capture.CompleteAsync(clientGone);
             context.Response.Body = originalBody;
+            if (error != ForwarderError.None && !clientGone && !context.Response.HasStarted)
+            {
+                // YARP set 502/504 but wrote no body: say what happened, in the API's own error shape.
+                await OpenAiErrorWriter.WriteAsync(context, error == ForwarderError.RequestTimedOut
+                    ? GatewayError.UpstreamTimeout(upstream.Name)
+                    : GatewayError.UpstreamUnavailable(upstream.Name));
+            }
+
             var outcome = new RequestOutcome(
                 HttpStatus: context.Response.StatusCode,
                 ClientGone: clientGone,

@@ -1,4 +1,5 @@
 namespace Gateway.Proxy;
 
-/// <summary>The upstream a request goes to: its name (the event's <c>provider</c>), kind, API root and key.</summary>
-internal sealed record Upstream(string Name, string Kind, string BaseUrl, string? ApiKey);
+/// <summary>The upstream a request goes to: its name (the event's <c>provider</c>), kind, API root and key, and
+/// whether it takes <c>stream_options</c> (some OpenAI-compatible servers refuse it).</summary>
+internal sealed record Upstream(string Name, string Kind, string BaseUrl, string? ApiKey, bool AcceptsStreamOptions = true);

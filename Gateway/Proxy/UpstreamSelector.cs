@@ -91,7 +91,7 @@ internal sealed class UpstreamSelector(IOptions<ProvidersOptions> providers, ISe
         return _inProcess = new Upstream("simulated", "simulated", $"http://{host}:{address.Port}{InProcessPrefix}", null);
     }
 
-    private static Upstream ToUpstream(string name, string kind, ProviderOptions options) => new(name, kind, options.BaseUrl!.TrimEnd('/'), options.ApiKey);
+    private static Upstream ToUpstream(string name, string kind, ProviderOptions options) => new(name, kind, options.BaseUrl!.TrimEnd('/'), options.ApiKey, options.StreamOptions);
 
     private static Regex Pattern(string glob) => new("^" + Regex.Escape(glob).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 }
