@@ -18,4 +18,15 @@ internal sealed class RequestFacts
 
     /// <summary><c>max_tokens</c>, <c>max_completion_tokens</c> or <c>max_output_tokens</c>, when given.</summary>
     public long? MaxOutputTokens { get; init; }
+
+    /// <summary>The same facts for a model named outside the body (Azure's deployment).</summary>
+    public RequestFacts WithModel(string model) => new()
+    {
+        Model = model,
+        Stream = Stream,
+        HasStreamOptions = HasStreamOptions,
+        IncludeUsage = IncludeUsage,
+        User = User,
+        MaxOutputTokens = MaxOutputTokens,
+    };
 }

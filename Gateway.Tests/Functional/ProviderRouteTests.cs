@@ -148,4 +148,30 @@ public sealed class ProviderRouteTests(GatewayFixture fixture)
         Assert.Equal("vllm", e.GetProperty("provider").GetString());
         Assert.Equal("estimated", e.GetProperty("usage_source").GetString());
     }
+
+    [Fact]
+    public async Task Azure_DeploymentRoute_ApiKeyAndVersionPassed_DeploymentIsTheModel()
+    {
+        var (tenant, key, _) = await fixture.Replay.NewTenantAsync();
+        var marker = "02_openai_chat_stream_include_usage#" + tenant;
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.Replay.BaseUrl) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/openai/deployments/prod-gpt4o/chat/completions?api-version=2024-10-21")
+        {
+            Content = new StringContent("""{"messages":[{"role":"user","content":"Hi there"}],"stream":true,"stream_options":{"include_usage":true}}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("api-key", key);
+        request.Headers.Add("X-Fixture", marker);
+
+        var response = await http.SendAsync(request);
+        await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = fixture.Upstream.Requests.Single(r => r.Headers.GetValueOrDefault("X-Fixture") == marker);
+        Assert.Equal("/openai/deployments/prod-gpt4o/chat/completions?api-version=2024-10-21", received.PathAndQuery);
+        Assert.Equal("azure-provider-secret", received.Headers["api-key"]);
+        var e = Assert.Single(await fixture.Replay.EventsAsync(tenant, 1));
+        Assert.Equal("azure", e.GetProperty("provider").GetString());
+        Assert.Equal("prod-gpt4o", e.GetProperty("model").GetString());
+        Assert.Equal(28, e.GetProperty("total_tokens").GetInt64());
+    }
 }

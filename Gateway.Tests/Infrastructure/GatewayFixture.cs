@@ -25,6 +25,9 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Providers:gemini:Kind"] = "gemini",
             ["Providers:gemini:BaseUrl"] = Upstream.Root,
             ["Providers:gemini:ApiKey"] = "gemini-provider-secret",
+            ["Providers:azure:Kind"] = "azure",
+            ["Providers:azure:BaseUrl"] = Upstream.Root,
+            ["Providers:azure:ApiKey"] = "azure-provider-secret",
             ["Providers:vllm:Kind"] = "openai", // an OpenAI-compatible server that refuses stream_options
             ["Providers:vllm:BaseUrl"] = Upstream.BaseUrl,
             ["Providers:vllm:StreamOptions"] = "false",

@@ -6,7 +6,8 @@ namespace Gateway.Auth;
 
 /// <summary>
 /// Turns the client's virtual key into the key's tenant. The key comes the way each SDK sends it:
-/// <c>Authorization: Bearer</c> (OpenAI), <c>x-api-key</c> (Anthropic), <c>x-goog-api-key</c> or <c>?key=</c> (Gemini).
+/// <c>Authorization: Bearer</c> (OpenAI), <c>x-api-key</c> (Anthropic), <c>x-goog-api-key</c> or <c>?key=</c> (Gemini),
+/// <c>api-key</c> (Azure OpenAI).
 /// </summary>
 internal sealed class VirtualKeyAuthenticator(KeyCache cache)
 {
@@ -44,7 +45,7 @@ internal sealed class VirtualKeyAuthenticator(KeyCache cache)
             return value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value[7..].Trim() : default;
         }
 
-        foreach (var header in (ReadOnlySpan<string>)["x-api-key", "x-goog-api-key"])
+        foreach (var header in (ReadOnlySpan<string>)["x-api-key", "x-goog-api-key", "api-key"])
         {
             if (request.Headers[header] is { Count: 1 } values)
             {

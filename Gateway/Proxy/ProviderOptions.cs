@@ -4,7 +4,7 @@ namespace Gateway.Proxy;
 internal sealed class ProviderOptions
 {
     /// <summary><c>openai</c> (any OpenAI-compatible API), <c>simulated</c> (the built-in provider), <c>anthropic</c>
-    /// (Messages API) or <c>gemini</c> (generateContent).</summary>
+    /// (Messages API), <c>gemini</c> (generateContent) or <c>azure</c> (Azure OpenAI deployments).</summary>
     public string? Kind { get; set; }
 
     /// <summary>The API root exactly as the provider's official SDK takes it, e.g. <c>https://api.openai.com/v1</c>.

@@ -35,6 +35,9 @@ internal sealed class ProviderTransformer(Upstream upstream) : HttpTransformer
                 case "gemini":
                     headers.TryAddWithoutValidation("x-goog-api-key", upstream.ApiKey);
                     break;
+                case "azure":
+                    headers.TryAddWithoutValidation("api-key", upstream.ApiKey);
+                    break;
                 default:
                     headers.TryAddWithoutValidation("Authorization", "Bearer " + upstream.ApiKey);
                     break;

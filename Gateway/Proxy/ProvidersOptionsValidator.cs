@@ -5,7 +5,7 @@ namespace Gateway.Proxy;
 /// <summary>Stops the start on a bad provider entry, naming the configuration key.</summary>
 internal sealed class ProvidersOptionsValidator : IValidateOptions<ProvidersOptions>
 {
-    public static readonly string[] Kinds = ["openai", "simulated", "anthropic", "gemini"];
+    public static readonly string[] Kinds = ["openai", "simulated", "anthropic", "gemini", "azure"];
 
     public ValidateOptionsResult Validate(string? name, ProvidersOptions options)
     {
@@ -19,9 +19,9 @@ internal sealed class ProvidersOptionsValidator : IValidateOptions<ProvidersOpti
                 continue;
             }
 
-            if (kind is "anthropic" or "gemini" && string.IsNullOrWhiteSpace(entry.BaseUrl))
+            if (kind is "anthropic" or "gemini" or "azure" && string.IsNullOrWhiteSpace(entry.BaseUrl))
             {
-                failures.Add($"Providers:{provider}:BaseUrl is required for Kind {kind} (e.g. https://api.anthropic.com or https://generativelanguage.googleapis.com).");
+                failures.Add($"Providers:{provider}:BaseUrl is required for Kind {kind} (e.g. https://api.anthropic.com, https://generativelanguage.googleapis.com, https://my-resource.openai.azure.com).");
             }
 
             if (!string.IsNullOrWhiteSpace(entry.BaseUrl)

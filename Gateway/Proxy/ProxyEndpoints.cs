@@ -2,7 +2,7 @@ using Gateway.Metering.Usage;
 
 namespace Gateway.Proxy;
 
-/// <summary>The provider routes clients call with their virtual key: OpenAI-compatible, Anthropic and Gemini.</summary>
+/// <summary>The provider routes clients call with their virtual key: OpenAI-compatible, Azure, Anthropic, Gemini.</summary>
 internal static class ProxyEndpoints
 {
     public static IEndpointRouteBuilder MapProxy(this IEndpointRouteBuilder endpoints)
@@ -15,6 +15,11 @@ internal static class ProxyEndpoints
 
         // Anthropic Messages: the official SDK with base URL = the gateway root.
         endpoints.MapPost("/v1/messages", (HttpContext c, ProxyHandler h) => h.HandleAsync(c, ApiKind.AnthropicMessages));
+
+        // Azure OpenAI: the deployment in the path names the model; api-version and the api-key header pass on.
+        endpoints.MapPost("/openai/deployments/{deployment}/chat/completions", (HttpContext c, ProxyHandler h) => h.HandleAsync(c, ApiKind.ChatCompletions));
+        endpoints.MapPost("/openai/deployments/{deployment}/completions", (HttpContext c, ProxyHandler h) => h.HandleAsync(c, ApiKind.Completions));
+        endpoints.MapPost("/openai/deployments/{deployment}/embeddings", (HttpContext c, ProxyHandler h) => h.HandleAsync(c, ApiKind.Embeddings));
 
         // Gemini: /v1beta/models/{model}:generateContent and :streamGenerateContent?alt=sse.
         endpoints.MapPost("/v1beta/models/{target}", (HttpContext c, ProxyHandler h) => h.HandleAsync(c, ApiKind.GeminiGenerateContent));

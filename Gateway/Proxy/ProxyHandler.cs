@@ -76,6 +76,10 @@ internal sealed class ProxyHandler(
                 {
                     inspected = GeminiTarget.Apply(context, inspected); // model and streaming come from the path
                 }
+                else if (string.IsNullOrEmpty(inspected.Model) && context.GetRouteValue("deployment") is string deployment)
+                {
+                    inspected = inspected.WithModel(deployment); // Azure: the deployment names the model
+                }
 
                 if (string.IsNullOrEmpty(inspected.Model))
                 {
@@ -86,7 +90,7 @@ internal sealed class ProxyHandler(
                 facts = inspected;
             }
 
-            var upstream = upstreams.For(api, facts.Model);
+            var upstream = upstreams.For(api, facts.Model, azure: context.Request.Path.StartsWithSegments("/openai/deployments"));
             if (upstream is null)
             {
                 await OpenAiErrorWriter.WriteAsync(context, GatewayError.NoProvider(api.ToString()));

@@ -30,11 +30,13 @@ internal sealed class UpstreamSelector(IOptions<ProvidersOptions> providers, ISe
 
     public bool UsesInProcessSimulator => DefaultOpenAi() is null;
 
-    /// <summary>The upstream for this API and model, or null when no provider serves that API.</summary>
-    public Upstream? For(ApiKind api, string? model)
+    /// <summary>The upstream for this API and model, or null when no provider serves that API. Azure's deployment
+    /// routes (<paramref name="azure"/>) go only to <c>azure</c> providers.</summary>
+    public Upstream? For(ApiKind api, string? model, bool azure = false)
     {
         var kinds = api switch
         {
+            _ when azure => ["azure"],
             ApiKind.AnthropicMessages => ["anthropic"],
             ApiKind.GeminiGenerateContent => ["gemini"],
             _ => new[] { "openai", "simulated" },
@@ -48,7 +50,7 @@ internal sealed class UpstreamSelector(IOptions<ProvidersOptions> providers, ISe
             }
         }
 
-        if (api is ApiKind.AnthropicMessages or ApiKind.GeminiGenerateContent)
+        if (azure || api is ApiKind.AnthropicMessages or ApiKind.GeminiGenerateContent)
         {
             return candidates.Count == 0 ? null : ToUpstream(candidates[0].Name, candidates[0].Kind, candidates[0].Options);
         }
