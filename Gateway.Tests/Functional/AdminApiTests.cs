@@ -190,7 +190,7 @@ public sealed class AdminApiTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task Models_ListedThroughTheGateway()
+    public async Task Models_ListsThePricedModelsATenantCanUse()
     {
         var (_, key, _) = await Gateway.NewTenantAsync();
         using var client = Gateway.Client(key);
@@ -198,6 +198,12 @@ public sealed class AdminApiTests(GatewayFixture fixture)
         var models = await client.GetFromJsonAsync<JsonElement>("/v1/models");
 
         Assert.Contains(models.GetProperty("data").EnumerateArray(), m => m.GetProperty("id").GetString() == "sim-1");
+        Assert.All(models.GetProperty("data").EnumerateArray(), m => Assert.Equal("model", m.GetProperty("object").GetString()));
+        var unpriced = "sim-unpriced-" + Guid.NewGuid().ToString("N")[..6];
+        Assert.DoesNotContain(models.GetProperty("data").EnumerateArray(), m => m.GetProperty("id").GetString() == unpriced);
+        await Gateway.PriceAsync(unpriced, 1m, 1m);
+        var after = await client.GetFromJsonAsync<JsonElement>("/v1/models");
+        Assert.Contains(after.GetProperty("data").EnumerateArray(), m => m.GetProperty("id").GetString() == unpriced);
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");

@@ -24,6 +24,8 @@ namespace Gateway.Proxy;
 internal sealed class ProxyHandler(
     VirtualKeyAuthenticator authenticator,
     AdmissionGate admission,
+    Metering.Rating.PriceBook prices,
+    IOptions<AdmissionOptions> admissionOptions,
     UpstreamSelector upstreams,
     IHttpForwarder forwarder,
     UpstreamClient client,
@@ -47,6 +49,12 @@ internal sealed class ProxyHandler(
         if (identity is null)
         {
             await OpenAiErrorWriter.WriteAsync(context, authError!);
+            return;
+        }
+
+        if (api == ApiKind.Models && admissionOptions.Value is { Enabled: true, AllowUnpricedModels: false })
+        {
+            await ModelList.WriteAsync(context, prices, time); // what this tenant can use: the priced models
             return;
         }
 
