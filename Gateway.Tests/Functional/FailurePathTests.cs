@@ -80,7 +80,8 @@ public sealed class FailurePathTests(GatewayFixture fixture)
     public async Task ClientLeavesMidStream_EventIsClientCancelledAndEstimated()
     {
         var (tenant, key, _) = await Gateway.NewTenantAsync();
-        using var client = Gateway.Client(key);
+        using var client = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = new Uri(Gateway.BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", key);
         var request = Chat("""{"model":"sim-1","max_tokens":200,"stream":true,"messages":[{"role":"user","content":"hi"}]}""", fault: null);
         request.Headers.Add("X-Simulator-Chunk-Delay-Ms", "20");
 
@@ -100,6 +101,36 @@ public sealed class FailurePathTests(GatewayFixture fixture)
         Assert.Equal("estimated", e.GetProperty("usage_source").GetString());
         Assert.InRange(e.GetProperty("output_tokens").GetInt64(), 1, 199);
         Assert.True(e.GetProperty("billable").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ClientLeavesMidStream_DrainPolicy_BillsTheProvidersFinalUsage()
+    {
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["Proxy:ClientDisconnect"] = "drain" });
+        await GatewayFixture.PriceSimulatedModelsAsync(gateway);
+        var (tenant, key, _) = await gateway.NewTenantAsync();
+        // No response draining: disposing the response really closes the connection (HttpClient would otherwise read
+        // a short answer to its end in the background to reuse the connection, and nobody would have left).
+        using var client = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = new Uri(gateway.BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        var request = Chat("""{"model":"sim-1","max_tokens":40,"stream":true,"messages":[{"role":"user","content":"hi"}]}""", fault: null);
+        request.Headers.Add("X-Simulator-Chunk-Delay-Ms", "20");
+
+        using (var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        {
+            var stream = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[4096];
+            var read = 0;
+            while (read < 600)
+            {
+                read += await stream.ReadAsync(buffer);
+            }
+        } // the client leaves after a few chunks; the gateway keeps reading the upstream
+
+        var e = Assert.Single(await gateway.EventsAsync(tenant, 1, TimeSpan.FromSeconds(15)));
+        Assert.Equal("client_cancelled", e.GetProperty("status").GetString());
+        Assert.Equal("provider", e.GetProperty("usage_source").GetString());
+        Assert.Equal(40, e.GetProperty("output_tokens").GetInt64()); // the whole answer the provider produced
     }
 
     [Fact]

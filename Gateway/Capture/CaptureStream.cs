@@ -7,9 +7,15 @@ namespace Gateway.Capture;
 /// it arrives (only a held-back partial SSE event waits for its end), and the usage capture sees it on the way.
 /// The capture is picked at the first write, when status and content type are known.
 /// </summary>
-internal sealed class CaptureStream(Stream inner, HttpResponse response, ApiKind api, bool stripInjectedUsage, TimeProvider time, long startedAt) : Stream
+internal sealed class CaptureStream(Stream inner, HttpResponse response, ApiKind api, bool stripInjectedUsage, TimeProvider time, long startedAt, bool drain = false) : Stream
 {
     private IUsageCapture? _capture;
+
+    /// <summary>Draining: the client left, the upstream is still read to its end for its usage (bytes discarded).</summary>
+    public bool ClientLeft { get; private set; }
+
+    /// <summary>Marks the client gone (its connection aborted) so later bytes are discarded, not written.</summary>
+    public void OnClientLeft() => ClientLeft = true;
 
     /// <summary>When the first byte was handed to the client (a <see cref="TimeProvider"/> timestamp).</summary>
     public long? FirstByteAt { get; private set; }
@@ -53,7 +59,19 @@ internal sealed class CaptureStream(Stream inner, HttpResponse response, ApiKind
         }
 
         FirstByteAt ??= time.GetTimestamp();
-        await inner.WriteAsync(toClient, cancellationToken);
+        if (ClientLeft)
+        {
+            return; // draining: nobody to write to
+        }
+
+        try
+        {
+            await inner.WriteAsync(toClient, cancellationToken);
+        }
+        catch (Exception ex) when (drain && ex is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            ClientLeft = true; // keep reading the upstream for its final usage
+        }
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
@@ -62,7 +80,22 @@ internal sealed class CaptureStream(Stream inner, HttpResponse response, ApiKind
     public override void Write(byte[] buffer, int offset, int count)
         => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (ClientLeft)
+        {
+            return;
+        }
+
+        try
+        {
+            await inner.FlushAsync(cancellationToken);
+        }
+        catch (Exception ex) when (drain && ex is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            ClientLeft = true;
+        }
+    }
 
     public override void Flush() => inner.Flush();
 

@@ -158,9 +158,12 @@ internal sealed class ProxyHandler(
         context.Items[typeof(AdmissionDecision)] = decision;
 
         var originalBody = context.Response.Body;
-        var capture = new CaptureStream(originalBody, context.Response, api, inject, time, startedAt);
+        var drain = _options.Drains(request.Identity.TenantId);
+        var capture = new CaptureStream(originalBody, context.Response, api, inject, time, startedAt, drain);
         context.Response.Body = capture;
         var error = ForwarderError.None;
+        using var drainLimit = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        using var clientLeft = drain ? RedirectAbort(context, capture, drainLimit) : default;
         try
         {
             var transformer = _transformers.GetOrAdd(upstream, u => new ProviderTransformer(u));
@@ -174,7 +177,7 @@ internal sealed class ProxyHandler(
         {
             // In YARP's terms the "destination" is the upstream. After an upstream failure YARP aborts the client
             // connection itself, so RequestAborted alone cannot tell who left: the error kind does.
-            var clientGone = error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled
+            var clientGone = capture.ClientLeft || error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled
                 or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient;
             var result = await capture.CompleteAsync(clientGone);
             context.Response.Body = originalBody;
@@ -189,7 +192,7 @@ internal sealed class ProxyHandler(
             var outcome = new RequestOutcome(
                 HttpStatus: context.Response.StatusCode,
                 ClientGone: clientGone,
-                UpstreamFailed: error != ForwarderError.None && !clientGone,
+                UpstreamFailed: error != ForwarderError.None && !clientGone && !capture.ClientLeft,
                 UpstreamAnswered: error == ForwarderError.None || context.Response.HasStarted,
                 Streamed: capture.Streamed,
                 Capture: result,
@@ -247,6 +250,22 @@ internal sealed class ProxyHandler(
                 logger.SettleFailed(meteringEvent.EventId, ex);
                 await fallbackSink.WriteAsync(meteringEvent);
             }
+        });
+    }
+
+    /// <summary>
+    /// Drain policy: YARP cancels the upstream when <see cref="HttpContext.RequestAborted"/> fires, so it gets a token
+    /// of ours instead, which fires only <see cref="ProxyOptions.DrainLimit"/> after the client left. Meanwhile the
+    /// capture reads the upstream to its end (its final usage) and discards the bytes.
+    /// </summary>
+    private CancellationTokenRegistration RedirectAbort(HttpContext context, CaptureStream capture, CancellationTokenSource drainLimit)
+    {
+        var clientAborted = context.RequestAborted;
+        context.RequestAborted = drainLimit.Token;
+        return clientAborted.Register(() =>
+        {
+            capture.OnClientLeft();
+            drainLimit.CancelAfter(_options.DrainLimit);
         });
     }
 
