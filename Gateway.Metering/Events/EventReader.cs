@@ -15,7 +15,7 @@ internal sealed class EventReader(NpgsqlDataSource dataSource)
                    http_status, billable, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,
                    reasoning_tokens, audio_input_tokens, audio_output_tokens, total_tokens, usage_source, feature,
                    environment, end_user, trace_id, metadata::text AS metadata, latency_ms, ttft_ms, raw_usage::text AS raw_usage,
-                   cost_micros, price_version, admission
+                   cost_micros, price_version, admission, attempts::text AS attempts
             FROM metering_events
             WHERE tenant_id = @tenantId AND (@after::uuid IS NULL OR event_id > @after)
             ORDER BY event_id
@@ -61,6 +61,7 @@ internal sealed class EventReader(NpgsqlDataSource dataSource)
         public long cost_micros { get; init; }
         public int? price_version { get; init; }
         public string admission { get; init; } = "";
+        public string? attempts { get; init; }
 
         public MeteringEvent ToEvent() => new()
         {
@@ -96,6 +97,7 @@ internal sealed class EventReader(NpgsqlDataSource dataSource)
             CostMicros = cost_micros,
             PriceVersion = price_version,
             Admission = admission,
+            Attempts = attempts is null ? null : System.Text.Json.JsonSerializer.Deserialize(attempts, Sink.SinkJsonContext.Default.IReadOnlyListProviderAttempt),
         };
     }
 }

@@ -79,6 +79,9 @@ internal sealed record MeteringEvent
     /// <c>off</c> (admission switched off by configuration).</summary>
     public string Admission { get; init; } = "checked";
 
+    /// <summary>Attempts that failed before the provider that answered (fallbacks); null when the first answered.</summary>
+    public IReadOnlyList<ProviderAttempt>? Attempts { get; init; }
+
     /// <summary>The provider's usage block as sent (JSON), when there was one.</summary>
     [System.Text.Json.Serialization.JsonConverter(typeof(RawJsonConverter))]
     public string? RawUsage { get; init; }

@@ -174,4 +174,31 @@ public sealed class ProviderRouteTests(GatewayFixture fixture)
         Assert.Equal("prod-gpt4o", e.GetProperty("model").GetString());
         Assert.Equal(28, e.GetProperty("total_tokens").GetInt64());
     }
+
+    [Fact]
+    public async Task Fallback_FirstProviderAnswers429_NextAnswers_OneEventListsTheAttempt()
+    {
+        var (tenant, key, _) = await fixture.Replay.NewTenantAsync();
+        var marker = "17_anthropic_429_rate_limit|01_openai_chat_nonstream_cached_reasoning#" + tenant;
+        using var client = fixture.Replay.Client(key);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"flaky-1","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Fixture", marker);
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(SharedFixtures.Response("01_openai_chat_nonstream_cached_reasoning"), await response.Content.ReadAsByteArrayAsync());
+        var attempts = fixture.Upstream.Requests.Where(r => r.Headers.GetValueOrDefault("X-Fixture") == marker).ToList();
+        Assert.Equal(2, attempts.Count);
+        Assert.Equal(attempts[0].Body, attempts[1].Body); // the same request, sent again
+        var e = Assert.Single(await fixture.Replay.EventsAsync(tenant, 1));
+        Assert.Equal("openai", e.GetProperty("provider").GetString());
+        var attempt = Assert.Single(e.GetProperty("attempts").EnumerateArray());
+        Assert.Equal("flaky", attempt.GetProperty("provider").GetString());
+        Assert.Equal(429, attempt.GetProperty("http_status").GetInt32());
+        Assert.Equal(2790, e.GetProperty("total_tokens").GetInt64());
+    }
 }

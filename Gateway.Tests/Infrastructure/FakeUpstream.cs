@@ -21,6 +21,8 @@ internal sealed class FakeUpstream : IAsyncDisposable
 
     public ConcurrentQueue<Received> Requests { get; } = new();
 
+    private readonly ConcurrentDictionary<string, int> _sequence = new(StringComparer.Ordinal);
+
     /// <summary>The OpenAI-style API root (ends in /v1).</summary>
     public string BaseUrl { get; private set; } = "";
 
@@ -65,6 +67,14 @@ internal sealed class FakeUpstream : IAsyncDisposable
             catch (JsonException)
             {
             }
+        }
+
+        if (name.Contains('|', StringComparison.Ordinal))
+        {
+            // "a|b#id": the first request with this header gets a, the next b (to exercise fallbacks).
+            var turn = _sequence.AddOrUpdate(name, 0, (_, n) => n + 1);
+            var steps = name.Split('#')[0].Split('|');
+            name = steps[Math.Min(turn, steps.Length - 1)];
         }
 
         if (name.Length == 0 || !Directory.Exists(SharedFixtures.Dir(name.Split('#')[0])))

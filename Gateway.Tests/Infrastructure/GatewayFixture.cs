@@ -28,6 +28,10 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Providers:azure:Kind"] = "azure",
             ["Providers:azure:BaseUrl"] = Upstream.Root,
             ["Providers:azure:ApiKey"] = "azure-provider-secret",
+            ["Providers:flaky:Kind"] = "openai", // answers 429 in the fallback test, then openai is tried
+            ["Providers:flaky:BaseUrl"] = Upstream.BaseUrl,
+            ["Providers:flaky:Models:0"] = "flaky-*",
+            ["Providers:flaky:FallbackTo"] = "openai",
             ["Providers:vllm:Kind"] = "openai", // an OpenAI-compatible server that refuses stream_options
             ["Providers:vllm:BaseUrl"] = Upstream.BaseUrl,
             ["Providers:vllm:StreamOptions"] = "false",

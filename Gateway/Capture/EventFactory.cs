@@ -82,6 +82,7 @@ internal sealed class EventFactory(TokenEstimator estimator)
             LatencyMs = outcome.LatencyMs,
             TtftMs = outcome.TtftMs,
             RawUsage = capture?.RawUsage,
+            Attempts = request.Attempts.Count > 0 ? request.Attempts.ToArray() : null,
             CostMicros = billable && decision.Price is { } price ? Rater.CostMicros(usage, price) : 0,
             PriceVersion = decision.Price is { Version: > 0 } priced ? priced.Version : null,
             Admission = decision.EventLabel,

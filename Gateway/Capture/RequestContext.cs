@@ -17,7 +17,11 @@ internal sealed class RequestContext
 
     public required string Endpoint { get; init; }
 
-    public required string Provider { get; init; }
+    /// <summary>The provider that answered: the first one, or the fallback that did.</summary>
+    public required string Provider { get; set; }
+
+    /// <summary>Attempts that failed before <see cref="Provider"/> answered.</summary>
+    public List<Metering.Events.ProviderAttempt> Attempts { get; } = [];
 
     public required RequestFacts Facts { get; init; }
 

@@ -18,6 +18,10 @@ internal sealed class ProviderOptions
     /// not add <c>include_usage</c>, and a stream without usage is estimated. Default true.</summary>
     public bool StreamOptions { get; set; } = true;
 
+    /// <summary>The provider tried next when this one answers 429 or 5xx, or times out, before anything reached the
+    /// client (a chain: that provider may name its own). Empty: no fallback.</summary>
+    public string? FallbackTo { get; set; }
+
     /// <summary>Model-name patterns (<c>*</c> wildcard) this provider serves, e.g. <c>["gpt-4o*", "o3*"]</c>. A request
     /// goes to the first provider of its API whose pattern matches its model; empty matches nothing by name.</summary>
     public string[] Models { get; set; } = [];

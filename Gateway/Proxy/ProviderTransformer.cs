@@ -47,6 +47,13 @@ internal sealed class ProviderTransformer(Upstream upstream) : HttpTransformer
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
+        if (upstream.FallbackTo is not null && proxyResponse is { } failed && IsRetryable((int)failed.StatusCode))
+        {
+            // Nothing of this answer reaches the client: the handler tries the fallback provider instead.
+            httpContext.Items[FailedAttemptKey] = (int)failed.StatusCode;
+            return false;
+        }
+
         var proceed = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         if (proxyResponse is { IsSuccessStatusCode: true } && httpContext.Items[typeof(Admission.AdmissionDecision)] is Admission.AdmissionDecision decision)
         {
@@ -61,6 +68,11 @@ internal sealed class ProviderTransformer(Upstream upstream) : HttpTransformer
 
         return proceed;
     }
+
+    /// <summary>Where a failed attempt's status is left for the handler.</summary>
+    public static readonly object FailedAttemptKey = new();
+
+    public static bool IsRetryable(int status) => status is 429 or >= 500;
 
     internal static bool IsMeterHeader(string name) => name.StartsWith("X-Meter-", StringComparison.OrdinalIgnoreCase);
 

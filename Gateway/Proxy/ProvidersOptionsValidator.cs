@@ -31,6 +31,14 @@ internal sealed class ProvidersOptionsValidator : IValidateOptions<ProvidersOpti
             }
         }
 
+        foreach (var (provider, entry) in options)
+        {
+            if (!string.IsNullOrWhiteSpace(entry.FallbackTo) && (!options.TryGetValue(entry.FallbackTo, out var target) || string.IsNullOrWhiteSpace(target.BaseUrl)))
+            {
+                failures.Add($"Providers:{provider}:FallbackTo names '{entry.FallbackTo}', which is not a provider with a BaseUrl.");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

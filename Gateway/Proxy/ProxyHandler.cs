@@ -146,9 +146,10 @@ internal sealed class ProxyHandler(
         var facts = request.Facts;
         var eventId = request.EventId;
         var inject = facts.Stream && !facts.IncludeUsage && upstream.AcceptsStreamOptions && api is ApiKind.ChatCompletions or ApiKind.Completions;
+        byte[]? sent = null;
         if (body is not null)
         {
-            var sent = inject ? StreamOptionsInjector.Inject(body, length, facts) : body.AsMemory(0, length).ToArray();
+            sent = inject ? StreamOptionsInjector.Inject(body, length, facts) : body.AsMemory(0, length).ToArray();
             context.Request.Body = new MemoryStream(sent, writable: false);
             context.Request.ContentLength = sent.Length;
             context.Request.Headers.TransferEncoding = default;
@@ -166,11 +167,33 @@ internal sealed class ProxyHandler(
         using var clientLeft = drain ? RedirectAbort(context, capture, drainLimit) : default;
         try
         {
-            var transformer = _transformers.GetOrAdd(upstream, u => new ProviderTransformer(u));
-            error = await forwarder.SendAsync(context, upstream.BaseUrl, client.Invoker, _requestConfig, transformer);
-            if (error != ForwarderError.None)
+            while (true)
             {
-                logger.ForwardFailed(eventId, upstream.Name, error, context.GetForwarderErrorFeature()?.Exception);
+                var attemptStarted = time.GetTimestamp();
+                context.Items.Remove(ProviderTransformer.FailedAttemptKey);
+                var transformer = _transformers.GetOrAdd(upstream, u => new ProviderTransformer(u));
+                error = await forwarder.SendAsync(context, upstream.BaseUrl, client.Invoker, _requestConfig, transformer);
+                if (error != ForwarderError.None)
+                {
+                    logger.ForwardFailed(eventId, upstream.Name, error, context.GetForwarderErrorFeature()?.Exception);
+                }
+
+                // A fallback is tried only while nothing has reached the client: a 429/5xx the transformer held back,
+                // or an upstream that could not be reached or timed out before answering.
+                var failedStatus = context.Items[ProviderTransformer.FailedAttemptKey] as int?
+                    ?? (error is ForwarderError.Request or ForwarderError.RequestTimedOut ? context.Response.StatusCode : null);
+                if (failedStatus is null || context.Response.HasStarted || upstreams.Named(upstream.FallbackTo) is not { } next)
+                {
+                    break;
+                }
+
+                request.Attempts.Add(new ProviderAttempt(upstream.Name, failedStatus.Value, Ms(time.GetElapsedTime(attemptStarted))));
+                logger.FallingBack(eventId, upstream.Name, failedStatus.Value, next.Name);
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                context.Request.Body = new MemoryStream(sent ?? [], writable: false);
+                request.Provider = next.Name;
+                upstream = next;
+                error = ForwarderError.None;
             }
         }
         finally

@@ -12,6 +12,9 @@ internal static partial class ProxyLog
     [LoggerMessage(1003, LogLevel.Warning, "Event {EventId} finished after its hold had expired and was settled as abandoned; the abandoned event stands")]
     public static partial void SettledAfterAbandon(this ILogger logger, Guid eventId);
 
+    [LoggerMessage(1004, LogLevel.Warning, "Event {EventId}: {Provider} answered {Status}; trying {Fallback}")]
+    public static partial void FallingBack(this ILogger logger, Guid eventId, string provider, int status, string fallback);
+
     [LoggerMessage(1002, LogLevel.Warning, "Settling {EventId} in Redis failed; the event goes to Postgres directly")]
     public static partial void SettleFailed(this ILogger logger, Guid eventId, Exception exception);
 }

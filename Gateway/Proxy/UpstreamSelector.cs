@@ -93,7 +93,22 @@ internal sealed class UpstreamSelector(IOptions<ProvidersOptions> providers, ISe
         return _inProcess = new Upstream("simulated", "simulated", $"http://{host}:{address.Port}{InProcessPrefix}", null);
     }
 
-    private static Upstream ToUpstream(string name, string kind, ProviderOptions options) => new(name, kind, options.BaseUrl!.TrimEnd('/'), options.ApiKey, options.StreamOptions);
+    /// <summary>The provider named as a fallback, when it exists and has a BaseUrl.</summary>
+    public Upstream? Named(string? name)
+    {
+        foreach (var (candidate, kind, options, _) in _providers)
+        {
+            if (name is not null && candidate.Equals(name, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(options.BaseUrl))
+            {
+                return ToUpstream(candidate, kind, options);
+            }
+        }
+
+        return null;
+    }
+
+    private static Upstream ToUpstream(string name, string kind, ProviderOptions options)
+        => new(name, kind, options.BaseUrl!.TrimEnd('/'), options.ApiKey, options.StreamOptions, string.IsNullOrWhiteSpace(options.FallbackTo) ? null : options.FallbackTo);
 
     private static Regex Pattern(string glob) => new("^" + Regex.Escape(glob).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 }
