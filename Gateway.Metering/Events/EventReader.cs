@@ -15,7 +15,7 @@ internal sealed class EventReader(NpgsqlDataSource dataSource)
                    http_status, billable, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,
                    reasoning_tokens, audio_input_tokens, audio_output_tokens, total_tokens, usage_source, feature,
                    environment, end_user, trace_id, metadata::text AS metadata, latency_ms, ttft_ms, raw_usage::text AS raw_usage,
-                   cost_micros, price_version, admission, attempts::text AS attempts
+                   cost_micros, price_version, admission, attempts::text AS attempts, cache_write_1h_tokens, server_tool_requests
             FROM metering_events
             WHERE tenant_id = @tenantId AND (@after::uuid IS NULL OR event_id > @after)
             ORDER BY event_id
@@ -62,6 +62,8 @@ internal sealed class EventReader(NpgsqlDataSource dataSource)
         public int? price_version { get; init; }
         public string admission { get; init; } = "";
         public string? attempts { get; init; }
+        public long cache_write_1h_tokens { get; init; }
+        public long server_tool_requests { get; init; }
 
         public MeteringEvent ToEvent() => new()
         {
@@ -97,6 +99,8 @@ internal sealed class EventReader(NpgsqlDataSource dataSource)
             CostMicros = cost_micros,
             PriceVersion = price_version,
             Admission = admission,
+            CacheWrite1hTokens = cache_write_1h_tokens,
+            ServerToolRequests = server_tool_requests,
             Attempts = attempts is null ? null : System.Text.Json.JsonSerializer.Deserialize(attempts, Sink.SinkJsonContext.Default.IReadOnlyListProviderAttempt),
         };
     }

@@ -50,6 +50,13 @@ internal sealed record MeteringEvent
 
     public long TotalTokens { get; init; }
 
+    /// <summary>The part of <see cref="CacheWriteTokens"/> cached for an hour (priced apart).</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("cache_write_1h_tokens")]
+    public long CacheWrite1hTokens { get; init; }
+
+    /// <summary>Server tool requests (web search, fetch), billed per request.</summary>
+    public long ServerToolRequests { get; init; }
+
     /// <summary><c>provider</c>, <c>estimated</c> or <c>none</c>.</summary>
     public required string UsageSource { get; init; }
 

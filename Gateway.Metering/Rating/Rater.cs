@@ -6,8 +6,9 @@ namespace Gateway.Metering.Rating;
 internal static class Rater
 {
     /// <summary>
-    /// uncached input × input + cached × cached price + cache write × cache-write price + (output − reasoning) × output
-    /// + reasoning × reasoning price, in micro-USD, rounded half away from zero once (issue #3).
+    /// uncached input × input + cached × cached price + cache write × cache-write price (the hour-long part at its own
+    /// price) + (output − reasoning) × output + reasoning × reasoning price + server tool requests × their price, in
+    /// micro-USD, rounded half up once (issues #3, #5).
     /// </summary>
     public static long CostMicros(TokenUsage usage, ModelPrice price)
     {
@@ -15,9 +16,11 @@ internal static class Rater
         var visibleOutput = Math.Max(0, usage.Output - usage.Reasoning);
         var numerator = ((Int128)uncached * price.InputPerMillionMicros)
             + ((Int128)usage.CachedInput * price.CachedInput)
-            + ((Int128)usage.CacheWrite * price.CacheWrite)
+            + ((Int128)(usage.CacheWrite - usage.CacheWrite1h) * price.CacheWrite)
+            + ((Int128)usage.CacheWrite1h * price.CacheWrite1h)
             + ((Int128)visibleOutput * price.OutputPerMillionMicros)
-            + ((Int128)usage.Reasoning * price.Reasoning);
+            + ((Int128)usage.Reasoning * price.Reasoning)
+            + ((Int128)usage.ServerToolRequests * price.ServerToolRequest * 1_000_000);
         return (long)DivideRoundHalfUp(numerator, 1_000_000);
     }
 
@@ -27,7 +30,7 @@ internal static class Rater
     /// </summary>
     public static long HoldMicros(long inputTokens, long maxOutputTokens, ModelPrice price)
     {
-        var inputPrice = Math.Max(price.InputPerMillionMicros, Math.Max(price.CachedInput, price.CacheWrite));
+        var inputPrice = Math.Max(Math.Max(price.InputPerMillionMicros, price.CachedInput), Math.Max(price.CacheWrite, price.CacheWrite1h));
         var outputPrice = Math.Max(price.OutputPerMillionMicros, price.Reasoning);
         var numerator = ((Int128)inputTokens * inputPrice) + ((Int128)maxOutputTokens * outputPrice);
         return (long)((numerator + 999_999) / 1_000_000);

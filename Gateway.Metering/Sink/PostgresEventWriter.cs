@@ -16,7 +16,8 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource)
         event_id, occurred_at, tenant_id, key_id, provider, endpoint, model, served_model, streamed, status,
         http_status, billable, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,
         audio_input_tokens, audio_output_tokens, total_tokens, usage_source, feature, environment, end_user, trace_id,
-        metadata, latency_ms, ttft_ms, raw_usage, cost_micros, price_version, admission, attempts
+        metadata, latency_ms, ttft_ms, raw_usage, cost_micros, price_version, admission, attempts,
+        cache_write_1h_tokens, server_tool_requests
         """;
 
     /// <summary>Returns how many events were new.</summary>
@@ -69,7 +70,7 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource)
             $"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
             // Synchronous writes: the importer buffers rows and only touches the socket when its buffer fills; an
-            // await per column (33 a row) buys nothing here.
+            // await per column (35 a row) buys nothing here.
             foreach (var e in batch)
             {
                 importer.StartRow();
@@ -122,6 +123,8 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource)
 
                 importer.Write(e.Admission, NpgsqlDbType.Text);
                 WriteNullable(importer, e.Attempts is { Count: > 0 } a ? JsonSerializer.Serialize(a, SinkJsonContext.Default.IReadOnlyListProviderAttempt) : null, NpgsqlDbType.Jsonb);
+                importer.Write(e.CacheWrite1hTokens, NpgsqlDbType.Bigint);
+                importer.Write(e.ServerToolRequests, NpgsqlDbType.Bigint);
             }
 
             await importer.CompleteAsync(cancellationToken);

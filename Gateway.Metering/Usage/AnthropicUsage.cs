@@ -36,7 +36,9 @@ internal sealed class AnthropicUsage
             Get("output_tokens"),
             CachedInput: Get("cache_read_input_tokens"),
             CacheWrite: Get("cache_creation_input_tokens"),
-            Reasoning: Get("output_tokens_details.thinking_tokens")).Normalized();
+            Reasoning: Get("output_tokens_details.thinking_tokens"),
+            CacheWrite1h: Get("cache_creation.ephemeral_1h_input_tokens"),
+            ServerToolRequests: Get("server_tool_use.web_search_requests") + Get("server_tool_use.web_fetch_requests")).Normalized();
     }
 
     /// <summary>The merged block as compact JSON, nested objects restored.</summary>

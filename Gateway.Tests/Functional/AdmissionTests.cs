@@ -113,7 +113,7 @@ public sealed class AdmissionTests(GatewayFixture fixture)
         var model = "m-" + Guid.NewGuid().ToString("N")[..8];
 
         var first = await Gateway.Admin.PutAsJsonAsync($"/admin/prices/{model}", new { input_per_million = 3, output_per_million = 15, cached_input_per_million = 0.3, cache_write_per_million = 3.75, reasoning_per_million = (decimal?)null });
-        var second = await Gateway.Admin.PutAsJsonAsync($"/admin/prices/{model}", new { input_per_million = 2.5, output_per_million = 10 });
+        var second = await Gateway.Admin.PutAsJsonAsync($"/admin/prices/{model}", new { input_per_million = 2.5, output_per_million = 10, cache_write_1h_per_million = 5, server_tool_request = 0.01 });
         var list = await Gateway.Admin.GetFromJsonAsync<JsonElement>("/admin/prices");
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
@@ -125,6 +125,8 @@ public sealed class AdmissionTests(GatewayFixture fixture)
         var current = list.GetProperty("data").EnumerateArray().Single(p => p.GetProperty("model").GetString() == model);
         Assert.Equal(2.5m, current.GetProperty("input_per_million").GetDecimal());
         Assert.Equal(JsonValueKind.Null, current.GetProperty("cached_input_per_million").ValueKind);
+        Assert.Equal(5m, current.GetProperty("cache_write_1h_per_million").GetDecimal());
+        Assert.Equal(0.01m, current.GetProperty("server_tool_request").GetDecimal());
     }
 
     [Theory]

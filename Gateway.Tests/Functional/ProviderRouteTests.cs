@@ -31,6 +31,7 @@ public sealed class ProviderRouteTests(GatewayFixture fixture)
         Assert.Equal(11800, e.GetProperty("cache_write_tokens").GetInt64());
         Assert.Equal(356, e.GetProperty("output_tokens").GetInt64());
         Assert.Equal(10000, e.GetProperty("raw_usage").GetProperty("cache_creation").GetProperty("ephemeral_1h_input_tokens").GetInt64());
+        Assert.Equal(10000, e.GetProperty("cache_write_1h_tokens").GetInt64());
         var received = fixture.Upstream.Requests.Last(r => r.Body.Length > 0 && Encoding.UTF8.GetString(r.Body).Contains("13_anthropic_nonstream_cache"));
         Assert.Equal("sk-ant-provider-secret", received.Headers["x-api-key"]);
         Assert.True(received.Headers.ContainsKey("anthropic-version"));

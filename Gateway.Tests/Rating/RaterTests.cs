@@ -29,6 +29,19 @@ public sealed class RaterTests
         Assert.Equal(54_216, cost);
     }
 
+    [Fact]
+    public void CostMicros_HourLongCacheWritesAndServerToolRequests_PricedApart()
+    {
+        // Fixture 13: 42 uncached, 11800 written of which 10000 for an hour; 356 output; plus 2 web searches at 1 cent.
+        var price = new ModelPrice("claude", 1, 3_000_000, 15_000_000, 300_000, 3_750_000, null, CacheWrite1hPerMillionMicros: 6_000_000, ServerToolRequestMicros: 10_000);
+        var usage = new TokenUsage(11842, 356, 0, 11800, 0, CacheWrite1h: 10000, ServerToolRequests: 2);
+
+        // 42×3 + 1800×3.75 + 10000×6 + 356×15 + 2×10000 = 126 + 6750 + 60000 + 5340 + 20000
+        Assert.Equal(92_216, Rater.CostMicros(usage, price));
+        Assert.True(Rater.HoldMicros(11842, 356, price) >= Rater.CostMicros(usage with { ServerToolRequests = 0 }, price));
+        Assert.Equal(price.CacheWrite, (price with { CacheWrite1hPerMillionMicros = null }).CacheWrite1h); // falls back
+    }
+
     [Theory]
     [InlineData(1, 1)]    // 1 token × $0.50/M = 0.5 micro → rounds half up to 1
     [InlineData(3, 2)]    // 1.5 → 2

@@ -66,6 +66,7 @@ public sealed class FixtureCaptureTests
                 {
                     // The 5-minute / 1-hour split stays in the usage block as separate meters.
                     var split = raw.RootElement.GetProperty("cache_creation");
+                    Assert.Equal(ttl.GetProperty("1h").GetInt64(), usage.CacheWrite1h);
                     foreach (var bucket in ttl.EnumerateObject())
                     {
                         var field = bucket.Name is "5m" ? "ephemeral_5m_input_tokens" : "ephemeral_1h_input_tokens";

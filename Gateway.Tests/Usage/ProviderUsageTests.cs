@@ -21,8 +21,9 @@ public sealed class ProviderUsageTests
         capture.Observe(Encoding.UTF8.GetBytes(wire));
         capture.Complete();
 
-        // input 120 (overwritten) + cache read 50 (null this time: the last value stands); output 90, not 131.
-        Assert.Equal(new TokenUsage(170, 90, CachedInput: 50), capture.Result.Usage);
+        // input 120 (overwritten) + cache read 50 (null this time: the last value stands); output 90, not 131; two
+        // web searches (the last running total), not three.
+        Assert.Equal(new TokenUsage(170, 90, CachedInput: 50, ServerToolRequests: 2), capture.Result.Usage);
         Assert.Contains("\"web_search_requests\":2", capture.Result.RawUsage);
         Assert.Equal("claude-x", capture.Result.ServedModel);
         Assert.True(capture.Result.Finished);

@@ -31,9 +31,9 @@ internal sealed record CreatedKeyResponse(string Id, string Key, string Name, st
 
 internal sealed record EventPage(IReadOnlyList<MeteringEvent> Data, bool HasMore);
 
-internal sealed record PriceRequest(decimal? InputPerMillion, decimal? OutputPerMillion, decimal? CachedInputPerMillion, decimal? CacheWritePerMillion, decimal? ReasoningPerMillion);
+internal sealed record PriceRequest(decimal? InputPerMillion, decimal? OutputPerMillion, decimal? CachedInputPerMillion, decimal? CacheWritePerMillion, decimal? ReasoningPerMillion, [property: JsonPropertyName("cache_write_1h_per_million")] decimal? CacheWrite1hPerMillion = null, decimal? ServerToolRequest = null);
 
-internal sealed record PriceResponse(string Model, int Version, decimal InputPerMillion, decimal OutputPerMillion, decimal? CachedInputPerMillion, decimal? CacheWritePerMillion, decimal? ReasoningPerMillion);
+internal sealed record PriceResponse(string Model, int Version, decimal InputPerMillion, decimal OutputPerMillion, decimal? CachedInputPerMillion, decimal? CacheWritePerMillion, decimal? ReasoningPerMillion, [property: JsonPropertyName("cache_write_1h_per_million")] decimal? CacheWrite1hPerMillion, decimal? ServerToolRequest);
 
 internal sealed record PriceList(IReadOnlyList<PriceResponse> Data);
 

@@ -3,7 +3,8 @@ using Gateway.Metering.Rating;
 
 namespace Gateway.Admin;
 
-/// <summary><c>/admin/prices</c>: USD per million tokens per model; each PUT is a new version.</summary>
+/// <summary><c>/admin/prices</c>: USD per million tokens per model (server tool requests: USD per request); each PUT
+/// is a new version.</summary>
 internal static class PriceEndpoints
 {
     public static RouteGroupBuilder MapPriceEndpoints(this RouteGroupBuilder admin)
@@ -30,12 +31,14 @@ internal static class PriceEndpoints
             || !TryPrice(body.OutputPerMillion, "output_per_million", required: true, out var output, out error)
             || !TryPrice(body.CachedInputPerMillion, "cached_input_per_million", required: false, out var cached, out error)
             || !TryPrice(body.CacheWritePerMillion, "cache_write_per_million", required: false, out var cacheWrite, out error)
-            || !TryPrice(body.ReasoningPerMillion, "reasoning_per_million", required: false, out var reasoning, out error))
+            || !TryPrice(body.ReasoningPerMillion, "reasoning_per_million", required: false, out var reasoning, out error)
+            || !TryPrice(body.CacheWrite1hPerMillion, "cache_write_1h_per_million", required: false, out var cacheWrite1h, out error)
+            || !TryPrice(body.ServerToolRequest, "server_tool_request", required: false, out var serverToolRequest, out error))
         {
             return error!.ToResult();
         }
 
-        var price = await catalog.PutAsync(model, input!.Value, output!.Value, cached, cacheWrite, reasoning, request.HttpContext.RequestAborted);
+        var price = await catalog.PutAsync(model, input!.Value, output!.Value, cached, cacheWrite, reasoning, request.HttpContext.RequestAborted, cacheWrite1h, serverToolRequest);
         await store.PutAsync([price], publish: true);
         await book.LoadAsync();
         return AdminRequest.Json(ToResponse(price), AdminJsonContext.Default.PriceResponse);
@@ -78,5 +81,7 @@ internal static class PriceEndpoints
         Money.ToDecimal(p.OutputPerMillionMicros),
         p.CachedInputPerMillionMicros is { } c ? Money.ToDecimal(c) : null,
         p.CacheWritePerMillionMicros is { } w ? Money.ToDecimal(w) : null,
-        p.ReasoningPerMillionMicros is { } r ? Money.ToDecimal(r) : null);
+        p.ReasoningPerMillionMicros is { } r ? Money.ToDecimal(r) : null,
+        p.CacheWrite1hPerMillionMicros is { } h ? Money.ToDecimal(h) : null,
+        p.ServerToolRequestMicros is { } t ? Money.ToDecimal(t) : null);
 }

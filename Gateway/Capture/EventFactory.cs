@@ -68,6 +68,8 @@ internal sealed class EventFactory(TokenEstimator estimator)
             AudioInputTokens = usage.AudioInput,
             AudioOutputTokens = usage.AudioOutput,
             TotalTokens = usage.Total,
+            CacheWrite1hTokens = usage.CacheWrite1h,
+            ServerToolRequests = usage.ServerToolRequests,
             UsageSource = source switch
             {
                 UsageSource.Provider => "provider",
