@@ -56,3 +56,28 @@ public sealed class StreamUsageTests(GatewayFixture fixture)
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 }
+
+/// <summary>Legacy <c>/v1/completions</c> (no client in the .NET SDK 2.x): plain and streamed, metered exactly.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class LegacyCompletionsTests(GatewayFixture fixture)
+{
+    [Fact]
+    public async Task Completions_PlainAndStreamed_MeteredFromTheUsageBlock()
+    {
+        var gateway = fixture.Simulated;
+        var (tenant, key, _) = await gateway.NewTenantAsync();
+        using var client = gateway.Client(key);
+
+        var plain = await client.PostAsync("/v1/completions", new StringContent("""{"model":"sim-1","prompt":"Say this is a test","max_tokens":6}""", Encoding.UTF8, "application/json"));
+        var streamed = await client.PostAsync("/v1/completions", new StringContent("""{"model":"sim-1","prompt":"Say this is a test","max_tokens":4,"stream":true}""", Encoding.UTF8, "application/json"));
+        var streamBody = await streamed.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Contains("\"text_completion\"", await plain.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("usage", streamBody); // the client did not ask for it
+        var events = await gateway.EventsAsync(tenant, 2);
+        Assert.Equal([4L, 6L], events.Select(e => e.GetProperty("output_tokens").GetInt64()).Order());
+        Assert.All(events, e => Assert.Equal("provider", e.GetProperty("usage_source").GetString()));
+        Assert.All(events, e => Assert.Equal("/v1/completions", e.GetProperty("endpoint").GetString()));
+    }
+}
