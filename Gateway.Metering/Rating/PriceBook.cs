@@ -19,8 +19,16 @@ internal sealed partial class PriceBook(PriceStore store, IConnectionMultiplexer
 
     public IReadOnlyCollection<ModelPrice> All => _prices.Values;
 
-    /// <summary>Loads now (at start, and after this process changed a price).</summary>
-    public async Task LoadAsync() => _prices = await store.ReadAllAsync();
+    /// <summary>Loads now (at start, and after this process changed a price). Prices are never deleted, so an empty
+    /// read over a non-empty book means Redis lost them (it is being seeded again): the book is kept.</summary>
+    public async Task LoadAsync()
+    {
+        var loaded = await store.ReadAllAsync();
+        if (loaded.Count > 0 || _prices.Count == 0)
+        {
+            _prices = loaded;
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using Anthropic;
 using Anthropic.Models.Messages;
+using OpenAI;
+using OpenAI.Chat;
 using Gateway.Tests.Infrastructure;
 
 namespace Gateway.Tests.Functional;
@@ -201,5 +203,23 @@ public sealed class ProviderRouteTests(GatewayFixture fixture)
         Assert.Equal("flaky", attempt.GetProperty("provider").GetString());
         Assert.Equal(429, attempt.GetProperty("http_status").GetInt32());
         Assert.Equal(2790, e.GetProperty("total_tokens").GetInt64());
+    }
+
+    [Fact]
+    public async Task OpenAiSdk_AzureV1Surface_RoutedToAzureWithItsKey()
+    {
+        var (tenant, key, _) = await fixture.Replay.NewTenantAsync();
+        var sdk = new OpenAIClient(new System.ClientModel.ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(fixture.Replay.BaseUrl + "/openai/v1") });
+
+        var completion = (await sdk.GetChatClient("fixture/01_openai_chat_nonstream_cached_reasoning").CompleteChatAsync([new UserChatMessage("hi")])).Value;
+
+        Assert.Equal(2150, completion.Usage.InputTokenCount);
+        var received = fixture.Upstream.Requests.Last(r => r.PathAndQuery == "/openai/v1/chat/completions");
+        Assert.Equal("azure-provider-secret", received.Headers["api-key"]);
+        Assert.False(received.Headers.ContainsKey("Authorization"));
+        var e = Assert.Single(await fixture.Replay.EventsAsync(tenant, 1));
+        Assert.Equal("azure", e.GetProperty("provider").GetString());
+        Assert.Equal(1920, e.GetProperty("cached_input_tokens").GetInt64());
+        Assert.Equal(448, e.GetProperty("reasoning_tokens").GetInt64());
     }
 }

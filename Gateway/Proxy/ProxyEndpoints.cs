@@ -21,6 +21,12 @@ internal static class ProxyEndpoints
         endpoints.MapPost("/openai/deployments/{deployment}/completions", (HttpContext c, ProxyHandler h) => h.HandleAsync(c, ApiKind.Completions));
         endpoints.MapPost("/openai/deployments/{deployment}/embeddings", (HttpContext c, ProxyHandler h) => h.HandleAsync(c, ApiKind.Embeddings));
 
+        // Azure OpenAI's v1 surface: the standard OpenAI client with base URL .../openai/v1; the model is the deployment.
+        endpoints.MapPost("/openai/v1/chat/completions", (HttpContext c, ProxyHandler h) => h.HandleAsync(c, ApiKind.ChatCompletions));
+        endpoints.MapPost("/openai/v1/completions", (HttpContext c, ProxyHandler h) => h.HandleAsync(c, ApiKind.Completions));
+        endpoints.MapPost("/openai/v1/embeddings", (HttpContext c, ProxyHandler h) => h.HandleAsync(c, ApiKind.Embeddings));
+        endpoints.MapPost("/openai/v1/responses", (HttpContext c, ProxyHandler h) => h.HandleAsync(c, ApiKind.Responses));
+
         // Gemini: /v1beta/models/{model}:generateContent and :streamGenerateContent?alt=sse.
         endpoints.MapPost("/v1beta/models/{target}", (HttpContext c, ProxyHandler h) => h.HandleAsync(c, ApiKind.GeminiGenerateContent));
         return endpoints;

@@ -98,7 +98,7 @@ internal sealed class ProxyHandler(
                 facts = inspected;
             }
 
-            var upstream = upstreams.For(api, facts.Model, azure: context.Request.Path.StartsWithSegments("/openai/deployments"));
+            var upstream = upstreams.For(api, facts.Model, azure: context.Request.Path.StartsWithSegments("/openai"));
             if (upstream is null)
             {
                 await OpenAiErrorWriter.WriteAsync(context, GatewayError.NoProvider(api.ToString()));

@@ -15,11 +15,12 @@ internal sealed class RedisSeeder(TenantCatalog tenants, KeyStore keys, PriceCat
     /// <summary>Seeds and returns the epoch now in Redis (an existing one is kept).</summary>
     public async Task<string> SeedAsync(CancellationToken cancellationToken)
     {
+        // Prices before keys: a request let in by a re-seeded key must find its price.
+        await priceStore.PutAsync(await priceCatalog.CurrentAsync(cancellationToken), publish: true);
+        await priceBook.LoadAsync();
         var live = await tenants.LiveKeysAsync(cancellationToken);
         await keys.PutManyAsync(live.Select(k => (Convert.ToHexStringLower(k.Hash), k.Identity)));
         logger.KeysSynced(live.Count);
-        await priceStore.PutAsync(await priceCatalog.CurrentAsync(cancellationToken), publish: true);
-        await priceBook.LoadAsync();
 
         // Written last: its presence says the copies above are in place.
         var db = redis.GetDatabase();
