@@ -15,6 +15,8 @@ public sealed class StartupTests
     [InlineData("Auth:KeyCacheTtl", "00:00:05", "Auth:KeyCacheTtl")]
     [InlineData("Metering:Tokenizer:DefaultEncoding", "p50k", "Metering:Tokenizer:DefaultEncoding")]
     [InlineData("ConnectionStrings:Postgres", "", "ConnectionStrings:Postgres")]
+    [InlineData("Providers:openai:FallbackTo", "nowhere", "Providers:openai:FallbackTo")]
+    [InlineData("Providers:claude:Kind", "anthropic", "Providers:claude:BaseUrl")]
     public async Task Start_InvalidSetting_FailsNamingTheKey(string key, string value, string named)
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?> { [key] = value }));

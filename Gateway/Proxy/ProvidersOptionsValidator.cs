@@ -33,12 +33,29 @@ internal sealed class ProvidersOptionsValidator : IValidateOptions<ProvidersOpti
 
         foreach (var (provider, entry) in options)
         {
-            if (!string.IsNullOrWhiteSpace(entry.FallbackTo) && (!options.TryGetValue(entry.FallbackTo, out var target) || string.IsNullOrWhiteSpace(target.BaseUrl)))
+            if (string.IsNullOrWhiteSpace(entry.FallbackTo))
+            {
+                continue;
+            }
+
+            if (!options.TryGetValue(entry.FallbackTo, out var target) || string.IsNullOrWhiteSpace(target.BaseUrl))
             {
                 failures.Add($"Providers:{provider}:FallbackTo names '{entry.FallbackTo}', which is not a provider with a BaseUrl.");
+            }
+            else if (Family(provider, entry) != Family(entry.FallbackTo, target))
+            {
+                failures.Add($"Providers:{provider}:FallbackTo names '{entry.FallbackTo}', a provider of another API: it could not take the same request.");
             }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>Providers of one family take the same request body and path.</summary>
+    private static string Family(string name, ProviderOptions entry)
+        => (entry.Kind ?? (name.Equals("openai", StringComparison.OrdinalIgnoreCase) ? "openai" : string.Empty)).ToLowerInvariant() switch
+        {
+            "openai" or "simulated" => "openai",
+            var other => other,
+        };
 }
