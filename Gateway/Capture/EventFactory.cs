@@ -46,15 +46,8 @@ internal sealed class EventFactory(TokenEstimator estimator)
             (usage, source, billable) = (Estimate(request, capture, decision.InputEstimate), UsageSource.Estimated, true);
         }
 
-        return new MeteringEvent
+        return Of(request) with
         {
-            EventId = request.EventId,
-            OccurredAt = request.OccurredAt,
-            TenantId = request.Identity.TenantId,
-            KeyId = request.Identity.KeyId,
-            Provider = request.Provider,
-            Endpoint = request.Endpoint,
-            Model = request.Facts.Model,
             ServedModel = capture?.ServedModel,
             Streamed = outcome.Streamed,
             Status = status,
@@ -76,11 +69,6 @@ internal sealed class EventFactory(TokenEstimator estimator)
                 UsageSource.Estimated => "estimated",
                 _ => "none",
             },
-            Feature = request.Feature,
-            Environment = request.Environment,
-            EndUser = request.Facts.User,
-            TraceId = request.TraceId,
-            Metadata = request.Metadata,
             LatencyMs = outcome.LatencyMs,
             TtftMs = outcome.TtftMs,
             RawUsage = capture?.RawUsage,
@@ -98,15 +86,8 @@ internal sealed class EventFactory(TokenEstimator estimator)
     public MeteringEvent Abandoned(RequestContext request, long inputEstimate, ModelPrice price)
     {
         var usage = new TokenUsage(inputEstimate, 0).Normalized();
-        return new MeteringEvent
+        return Of(request) with
         {
-            EventId = request.EventId,
-            OccurredAt = request.OccurredAt,
-            TenantId = request.Identity.TenantId,
-            KeyId = request.Identity.KeyId,
-            Provider = request.Provider,
-            Endpoint = request.Endpoint,
-            Model = request.Facts.Model,
             Streamed = request.Facts.Stream,
             Status = EventStatus.Abandoned,
             HttpStatus = 0,
@@ -114,16 +95,30 @@ internal sealed class EventFactory(TokenEstimator estimator)
             InputTokens = usage.Input,
             TotalTokens = usage.Total,
             UsageSource = "estimated",
-            Feature = request.Feature,
-            Environment = request.Environment,
-            EndUser = request.Facts.User,
-            TraceId = request.TraceId,
-            Metadata = request.Metadata,
             CostMicros = Rater.CostMicros(usage, price),
             PriceVersion = price.Version > 0 ? price.Version : null,
             Admission = "checked",
         };
     }
+
+    /// <summary>What any event of this request says of the request itself: who, where, what, and its metering headers.</summary>
+    private static MeteringEvent Of(RequestContext request) => new()
+    {
+        EventId = request.EventId,
+        OccurredAt = request.OccurredAt,
+        TenantId = request.Identity.TenantId,
+        KeyId = request.Identity.KeyId,
+        Provider = request.Provider,
+        Endpoint = request.Endpoint,
+        Model = request.Facts.Model,
+        Status = EventStatus.Completed,
+        UsageSource = "none",
+        Feature = request.Feature,
+        Environment = request.Environment,
+        EndUser = request.Facts.User,
+        TraceId = request.TraceId,
+        Metadata = request.Metadata,
+    };
 
     private TokenUsage Estimate(RequestContext request, CaptureResult? capture, long inputEstimate)
     {
