@@ -15,7 +15,7 @@ public sealed class DurablePathTests
     [Fact]
     public async Task EveryStreamEntryDeliveredThreeTimes_LedgerDoesNotChange_DriftIsZero()
     {
-        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = TestServices.Redis + ",defaultDatabase=8" });
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = TestServices.RedisDatabase(8) });
         await GatewayFixture.PriceSimulatedModelsAsync(gateway);
         var (tenant, key, _) = await gateway.NewTenantAsync(credit: 2m);
         using (var client = gateway.Client(key))
@@ -30,7 +30,7 @@ public sealed class DurablePathTests
         var events = await gateway.EventsAsync(tenant, 5);
         var before = await ReconcileAsync(gateway, tenant);
 
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(TestServices.Redis + ",defaultDatabase=8");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(TestServices.RedisDatabase(8));
         var stream = WalletKeys.For(tenant).Stream;
         foreach (var e in events)
         {
@@ -61,7 +61,7 @@ public sealed class DurablePathTests
     {
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Redis"] = TestServices.Redis + ",defaultDatabase=9",
+            ["ConnectionStrings:Redis"] = TestServices.RedisDatabase(9),
             ["Sink:FlushInterval"] = "00:00:30", // nothing reaches Postgres during the test
             ["Sink:BatchSize"] = "100000",
         };
@@ -94,8 +94,7 @@ public sealed class RedisLossTests
     [Fact]
     public async Task RedisEmptiedMidRun_KeysPricesAndWalletRebuilt_DriftZero()
     {
-        const string redisDb = ",defaultDatabase=10";
-        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = TestServices.Redis + redisDb });
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = TestServices.RedisDatabase(10) });
         await GatewayFixture.PriceSimulatedModelsAsync(gateway);
         var (tenant, key, _) = await gateway.NewTenantAsync(credit: 3m);
         using var client = gateway.Client(key);
@@ -105,7 +104,7 @@ public sealed class RedisLossTests
         }
 
         await gateway.EventsAsync(tenant, 3); // written to Postgres: the ledger has them
-        await using (var redis = await ConnectionMultiplexer.ConnectAsync(TestServices.Redis + redisDb + ",allowAdmin=true"))
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(TestServices.RedisDatabase(10) + ",allowAdmin=true"))
         {
             await redis.GetDatabase().ExecuteAsync("FLUSHDB");
         }

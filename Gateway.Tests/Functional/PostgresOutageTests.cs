@@ -21,7 +21,7 @@ public sealed class PostgresOutageTests
         builder.Timeout = 2;
         await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Redis"] = TestServices.Redis + ",defaultDatabase=7",
+            ["ConnectionStrings:Redis"] = TestServices.RedisDatabase(7),
             ["ConnectionStrings:Postgres"] = builder.ConnectionString,
             ["Admission:MaxEventBacklog"] = "4",
             ["Sink:RetryDelay"] = "00:00:00.050",

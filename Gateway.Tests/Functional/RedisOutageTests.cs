@@ -57,7 +57,7 @@ public sealed class RedisOutageTests
     {
         var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Redis"] = $"127.0.0.1:{gate.Port},asyncTimeout=500,syncTimeout=2000,connectTimeout=3000",
+            ["ConnectionStrings:Redis"] = $"127.0.0.1:{gate.Port},defaultDatabase=1,asyncTimeout=500,syncTimeout=2000,connectTimeout=3000",
             ["Admission:FailOpen"] = failOpen ? "true" : "false",
             ["Auth:KeyCacheTtl"] = "00:00:01",
         });

@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Gateway.Tests.Infrastructure;
 
-/// <summary>The provider transcripts in ../shared/fixtures (beside the repository), with their expected usage.</summary>
+/// <summary>
+/// The provider transcripts with their expected usage: the copy in Gateway.Tests/Fixtures (vendored from the team's
+/// shared/fixtures, so a plain clone runs the suite), or <c>GATEWAY_SHARED_DIR/fixtures</c> when that is set.
+/// </summary>
 internal static class SharedFixtures
 {
     public static string Root { get; } = Locate();
@@ -34,10 +37,10 @@ internal static class SharedFixtures
         {
             if (File.Exists(Path.Combine(dir.FullName, "gateway.sln")))
             {
-                var fixtures = Path.Combine(dir.FullName, "..", "shared", "fixtures");
+                var fixtures = Path.Combine(dir.FullName, "Gateway.Tests", "Fixtures");
                 return Directory.Exists(fixtures)
-                    ? Path.GetFullPath(fixtures)
-                    : throw new DirectoryNotFoundException($"No shared fixtures at {Path.GetFullPath(fixtures)}; set GATEWAY_SHARED_DIR.");
+                    ? fixtures
+                    : throw new DirectoryNotFoundException($"No fixtures at {fixtures}; set GATEWAY_SHARED_DIR.");
             }
         }
 

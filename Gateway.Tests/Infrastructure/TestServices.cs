@@ -4,7 +4,12 @@ namespace Gateway.Tests.Infrastructure;
 /// loopback ports it starts them on.</summary>
 internal static class TestServices
 {
-    public static string Redis => Environment.GetEnvironmentVariable("GATEWAY_REDIS") ?? "127.0.0.1:6380";
+    /// <summary>Redis database 1: a gateway started by run.sh (database 0) never consumes the tests' event streams.</summary>
+    public static string Redis => RedisDatabase(1);
+
+    /// <summary>A Redis database of its own, for tests that must not share streams with any other gateway.</summary>
+    public static string RedisDatabase(int database)
+        => (Environment.GetEnvironmentVariable("GATEWAY_REDIS") ?? "127.0.0.1:6380") + ",defaultDatabase=" + database;
 
     /// <summary>The three-node Redis Cluster scripts/test.sh starts (ports 7001-7003).</summary>
     public static string RedisCluster => Environment.GetEnvironmentVariable("GATEWAY_REDIS_CLUSTER") ?? "127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003";

@@ -15,7 +15,7 @@ public sealed class WalletScriptTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // A database of their own: no gateway flusher of another test drains the streams these tests read.
-        _redis = await ConnectionMultiplexer.ConnectAsync(TestServices.Redis + ",defaultDatabase=11");
+        _redis = await ConnectionMultiplexer.ConnectAsync(TestServices.RedisDatabase(11));
         _wallets = new WalletStore(_redis);
     }
 
