@@ -101,25 +101,11 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource)
                 WriteNullable(importer, e.TraceId, NpgsqlDbType.Text);
                 WriteNullable(importer, e.Metadata is { Count: > 0 } m ? JsonSerializer.Serialize(m, SinkJsonContext.Default.IReadOnlyDictionaryStringString) : null, NpgsqlDbType.Jsonb);
                 importer.Write(e.LatencyMs, NpgsqlDbType.Integer);
-                if (e.TtftMs is { } ttft)
-                {
-                    importer.Write(ttft, NpgsqlDbType.Integer);
-                }
-                else
-                {
-                    importer.WriteNull();
-                }
+                WriteNullable(importer, e.TtftMs);
 
                 WriteNullable(importer, e.RawUsage, NpgsqlDbType.Json);
                 importer.Write(e.CostMicros, NpgsqlDbType.Bigint);
-                if (e.PriceVersion is { } version)
-                {
-                    importer.Write(version, NpgsqlDbType.Integer);
-                }
-                else
-                {
-                    importer.WriteNull();
-                }
+                WriteNullable(importer, e.PriceVersion);
 
                 importer.Write(e.Admission, NpgsqlDbType.Text);
                 WriteNullable(importer, e.Attempts is { Count: > 0 } a ? JsonSerializer.Serialize(a, SinkJsonContext.Default.IReadOnlyListProviderAttempt) : null, NpgsqlDbType.Jsonb);
@@ -128,6 +114,18 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource)
             }
 
             await importer.CompleteAsync(cancellationToken);
+        }
+    }
+
+    private static void WriteNullable(NpgsqlBinaryImporter importer, int? value)
+    {
+        if (value is { } number)
+        {
+            importer.Write(number, NpgsqlDbType.Integer);
+        }
+        else
+        {
+            importer.WriteNull();
         }
     }
 

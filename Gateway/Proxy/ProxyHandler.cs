@@ -146,12 +146,13 @@ internal sealed class ProxyHandler(
         var facts = request.Facts;
         var eventId = request.EventId;
         var inject = facts.Stream && !facts.IncludeUsage && upstream.AcceptsStreamOptions && api is ApiKind.ChatCompletions or ApiKind.Completions;
-        byte[]? sent = null;
+        // What goes upstream: the pooled body itself (it outlives the forward), or the rewrite that asks for usage.
+        var (sent, sentLength) = body is null ? ([], 0)
+            : inject ? Whole(StreamOptionsInjector.Inject(body, length, facts)) : (body, length);
         if (body is not null)
         {
-            sent = inject ? StreamOptionsInjector.Inject(body, length, facts) : body.AsMemory(0, length).ToArray();
-            context.Request.Body = new MemoryStream(sent, writable: false);
-            context.Request.ContentLength = sent.Length;
+            context.Request.Body = new MemoryStream(sent, 0, sentLength, writable: false);
+            context.Request.ContentLength = sentLength;
             context.Request.Headers.TransferEncoding = default;
         }
 
@@ -190,7 +191,7 @@ internal sealed class ProxyHandler(
                 request.Attempts.Add(new ProviderAttempt(upstream.Name, failedStatus.Value, Ms(time.GetElapsedTime(attemptStarted))));
                 logger.FallingBack(eventId, upstream.Name, failedStatus.Value, next.Name);
                 context.Response.StatusCode = StatusCodes.Status200OK;
-                context.Request.Body = new MemoryStream(sent ?? [], writable: false);
+                context.Request.Body = new MemoryStream(sent, 0, sentLength, writable: false);
                 request.Provider = next.Name;
                 upstream = next;
                 error = ForwarderError.None;
@@ -308,6 +309,8 @@ internal sealed class ProxyHandler(
             // The client left at the last moment; the event is recorded all the same.
         }
     }
+
+    private static (byte[], int) Whole(byte[] bytes) => (bytes, bytes.Length);
 
     private static int Ms(TimeSpan elapsed) => (int)Math.Min(int.MaxValue, Math.Round(elapsed.TotalMilliseconds));
 

@@ -27,6 +27,17 @@ internal sealed class UpstreamSelector(IOptions<ProvidersOptions> providers, ISe
     ];
 
     private Upstream? _inProcess;
+    private Upstream? _default;
+    private bool _defaultKnown;
+    private (Upstream Upstream, Regex[] Patterns)[]? _openAiKinds, _anthropicKinds, _geminiKinds, _azureKinds;
+
+    private (Upstream Upstream, Regex[] Patterns)[] OpenAiProviders => _openAiKinds ??= OfKinds("openai", "simulated");
+
+    private (Upstream Upstream, Regex[] Patterns)[] AnthropicProviders => _anthropicKinds ??= OfKinds("anthropic");
+
+    private (Upstream Upstream, Regex[] Patterns)[] GeminiProviders => _geminiKinds ??= OfKinds("gemini");
+
+    private (Upstream Upstream, Regex[] Patterns)[] AzureProviders => _azureKinds ??= OfKinds("azure");
 
     public bool UsesInProcessSimulator => DefaultOpenAi() is null;
 
@@ -34,31 +45,42 @@ internal sealed class UpstreamSelector(IOptions<ProvidersOptions> providers, ISe
     /// routes (<paramref name="azure"/>) go only to <c>azure</c> providers.</summary>
     public Upstream? For(ApiKind api, string? model, bool azure = false)
     {
-        var kinds = api switch
+        var candidates = azure ? AzureProviders : api switch
         {
-            _ when azure => ["azure"],
-            ApiKind.AnthropicMessages => ["anthropic"],
-            ApiKind.GeminiGenerateContent => ["gemini"],
-            _ => new[] { "openai", "simulated" },
+            ApiKind.AnthropicMessages => AnthropicProviders,
+            ApiKind.GeminiGenerateContent => GeminiProviders,
+            _ => OpenAiProviders,
         };
-        var candidates = _providers.Where(p => kinds.Contains(p.Kind) && !string.IsNullOrWhiteSpace(p.Options.BaseUrl)).ToList();
         foreach (var candidate in candidates)
         {
             if (model is not null && candidate.Patterns.Any(r => r.IsMatch(model)))
             {
-                return ToUpstream(candidate.Name, candidate.Kind, candidate.Options);
+                return candidate.Upstream;
             }
         }
 
         if (azure || api is ApiKind.AnthropicMessages or ApiKind.GeminiGenerateContent)
         {
-            return candidates.Count == 0 ? null : ToUpstream(candidates[0].Name, candidates[0].Kind, candidates[0].Options);
+            return candidates.Length == 0 ? null : candidates[0].Upstream;
         }
 
         return DefaultOpenAi() ?? InProcess();
     }
 
-    private Upstream? DefaultOpenAi()
+    /// <summary>The providers of some kinds that have a BaseUrl, in configuration order (computed once).</summary>
+    private (Upstream Upstream, Regex[] Patterns)[] OfKinds(params string[] kinds)
+        => [.. _providers.Where(p => kinds.Contains(p.Kind) && !string.IsNullOrWhiteSpace(p.Options.BaseUrl)).Select(p => (ToUpstream(p.Name, p.Kind, p.Options), p.Patterns))];
+
+    private Upstream? DefaultOpenAi() => _defaultKnown ? _default : CacheDefault();
+
+    private Upstream? CacheDefault()
+    {
+        _default = FindDefault();
+        _defaultKnown = true;
+        return _default;
+    }
+
+    private Upstream? FindDefault()
     {
         foreach (var (name, kind, options, _) in _providers)
         {
