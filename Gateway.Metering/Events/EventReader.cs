@@ -15,7 +15,8 @@ internal sealed class EventReader(NpgsqlDataSource dataSource)
                    http_status, billable, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,
                    reasoning_tokens, audio_input_tokens, audio_output_tokens, total_tokens, usage_source, feature,
                    environment, end_user, trace_id, metadata::text AS metadata, latency_ms, ttft_ms, raw_usage::text AS raw_usage,
-                   cost_micros, price_version, admission, attempts::text AS attempts, cache_write_1h_tokens, server_tool_requests
+                   cost_micros, price_version, admission, attempts::text AS attempts, cache_write_1h_tokens, server_tool_requests,
+                   price_id, tier_position, markup_bp
             FROM metering_events
             WHERE tenant_id = @tenantId AND (@after::uuid IS NULL OR event_id > @after)
             ORDER BY event_id
@@ -64,6 +65,9 @@ internal sealed class EventReader(NpgsqlDataSource dataSource)
         public string? attempts { get; init; }
         public long cache_write_1h_tokens { get; init; }
         public long server_tool_requests { get; init; }
+        public long? price_id { get; init; }
+        public long? tier_position { get; init; }
+        public int? markup_bp { get; init; }
 
         public MeteringEvent ToEvent() => new()
         {
@@ -101,6 +105,9 @@ internal sealed class EventReader(NpgsqlDataSource dataSource)
             Admission = admission,
             CacheWrite1hTokens = cache_write_1h_tokens,
             ServerToolRequests = server_tool_requests,
+            PriceId = price_id,
+            TierPosition = tier_position,
+            MarkupBp = markup_bp,
             Attempts = attempts is null ? null : System.Text.Json.JsonSerializer.Deserialize(attempts, Sink.SinkJsonContext.Default.IReadOnlyListProviderAttempt),
         };
     }

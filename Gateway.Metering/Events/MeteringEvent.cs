@@ -82,12 +82,26 @@ internal sealed record MeteringEvent
     /// <summary>The price version it was rated with; null when no price applied.</summary>
     public int? PriceVersion { get; init; }
 
+    /// <summary>The id of the price row it was rated with (which scope and version); null when none applied.</summary>
+    public long? PriceId { get; init; }
+
+    /// <summary>The tenant's tokens of the model earlier in the month when it was rated (its place in the tiers).</summary>
+    public long? TierPosition { get; init; }
+
+    /// <summary>The tenant's markup applied, in basis points (negative: a discount).</summary>
+    public int? MarkupBp { get; init; }
+
     /// <summary><c>checked</c> (admitted against the wallet), <c>bypassed</c> (Redis unreachable, failing open) or
     /// <c>off</c> (admission switched off by configuration).</summary>
     public string Admission { get; init; } = "checked";
 
     /// <summary>Attempts that failed before the provider that answered (fallbacks); null when the first answered.</summary>
     public IReadOnlyList<ProviderAttempt>? Attempts { get; init; }
+
+    /// <summary>The token counts, as the rater takes them.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Usage.TokenUsage Usage => new(InputTokens, OutputTokens, CachedInputTokens, CacheWriteTokens, ReasoningTokens,
+        AudioInputTokens, AudioOutputTokens, CacheWrite1hTokens, ServerToolRequests);
 
     /// <summary>The provider's usage block as sent (JSON), when there was one.</summary>
     [System.Text.Json.Serialization.JsonConverter(typeof(RawJsonConverter))]

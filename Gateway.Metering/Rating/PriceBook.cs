@@ -5,26 +5,34 @@ using StackExchange.Redis;
 namespace Gateway.Metering.Rating;
 
 /// <summary>
-/// Prices by model, held in process and reloaded from Redis every <see cref="RefreshInterval"/> and at once when any
-/// gateway publishes a change; a lookup never waits on I/O. Prices are looked up by the requested model.
+/// Prices, held in process and reloaded from Redis every <see cref="RefreshInterval"/> and at once when any gateway
+/// publishes a change; a lookup never waits on I/O. Prices are looked up by tenant and requested model, at the time of
+/// the request (a version dated in the future takes over by itself when its time comes).
 /// </summary>
 internal sealed partial class PriceBook(PriceStore store, IConnectionMultiplexer redis, TimeProvider time, ILogger<PriceBook> logger) : BackgroundService
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
 
-    private volatile Dictionary<string, ModelPrice> _prices = new(StringComparer.Ordinal);
+    private volatile PriceResolver _prices = PriceResolver.Empty;
     private readonly SemaphoreSlim _reload = new(0);
 
-    public ModelPrice? Find(string model) => _prices.TryGetValue(model, out var price) ? price : null;
+    public ResolvedPrice? Find(string tenantId, string model) => _prices.Resolve(tenantId, model, time.GetUtcNow());
 
-    public IReadOnlyCollection<ModelPrice> All => _prices.Values;
+    /// <summary>A tenant's plan and markup now.</summary>
+    public TenantPricing Pricing(string tenantId) => _prices.PricingAt(tenantId, time.GetUtcNow());
+
+    /// <summary>Tenants with a pricing history (a plan or a markup at some time).</summary>
+    public IEnumerable<string> TenantsWithPricing => _prices.Pricing.Select(p => p.TenantId).Distinct(StringComparer.Ordinal);
+
+    /// <summary>The version of each model everyone pays now.</summary>
+    public IEnumerable<ModelPrice> All => _prices.GlobalAt(time.GetUtcNow());
 
     /// <summary>Loads now (at start, and after this process changed a price). Prices are never deleted, so an empty
     /// read over a non-empty book means Redis lost them (it is being seeded again): the book is kept.</summary>
     public async Task LoadAsync()
     {
-        var loaded = await store.ReadAllAsync();
-        if (loaded.Count > 0 || _prices.Count == 0)
+        var loaded = await store.ReadAsync();
+        if (!loaded.IsEmpty || _prices.IsEmpty)
         {
             _prices = loaded;
         }

@@ -11,4 +11,5 @@ internal readonly record struct AdmissionResult(
     long RequestsLeft = -1,
     long TokenLimit = -1,
     long TokensLeft = -1,
-    long Backlog = 0);
+    long Backlog = 0,
+    long MonthTokens = 0);

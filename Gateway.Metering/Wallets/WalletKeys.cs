@@ -52,5 +52,8 @@ internal readonly record struct WalletKeys(string Tag, string TenantId)
 
     public RedisKey TokensPerMonth(string month) => Prefix + "tpmo:" + month;
 
+    /// <summary>Hash: model → the tenant's tokens of it in the month (tier positions).</summary>
+    public RedisKey MonthTokens(string month) => Prefix + "mtd:" + month;
+
     public RedisKey Stream => Tag + ":events";
 }

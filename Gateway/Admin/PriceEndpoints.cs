@@ -1,24 +1,51 @@
 using Gateway.Errors;
 using Gateway.Metering.Rating;
+using Gateway.Metering.Tenants;
 
 namespace Gateway.Admin;
 
-/// <summary><c>/admin/prices</c>: USD per million tokens per model (server tool requests: USD per request); each PUT
-/// is a new version.</summary>
+/// <summary>
+/// <c>/admin/prices</c> (everyone's) and <c>/admin/tenants/{id}/prices</c> (a tenant's contract prices): USD per
+/// million tokens per model (server tool requests: USD per request), optionally tiered; each PUT is a new version,
+/// effective now or at <c>effective_from</c>. Model names may hold slashes; <c>…/{model}/versions</c> lists versions.
+/// </summary>
 internal static class PriceEndpoints
 {
+    private const string VersionsSuffix = "/versions";
+
     public static RouteGroupBuilder MapPriceEndpoints(this RouteGroupBuilder admin)
     {
-        admin.MapPut("/prices/{**model}", PutPrice);
+        admin.MapPut("/prices/{**model}", (string model, HttpRequest request, PriceCatalog catalog, PricingSync sync)
+            => PutPrice(PriceScope.Global, model, request, catalog, sync));
         admin.MapGet("/prices", ListPrices);
+        admin.MapGet("/prices/{**model}", (string model, PriceCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
+            => GetPrice(PriceScope.Global, model, catalog, time, cancellationToken));
+        admin.MapPut("/tenants/{id}/prices/{**model}", async (string id, string model, HttpRequest request, TenantCatalog tenants, PriceCatalog catalog, PricingSync sync) =>
+            await TenantExistsAsync(id, tenants, request.HttpContext.RequestAborted) is { } missing
+                ? missing
+                : await PutPrice(PriceScope.Tenant(id), model, request, catalog, sync));
+        admin.MapGet("/tenants/{id}/prices/{**model}", async (string id, string model, TenantCatalog tenants, PriceCatalog catalog, TimeProvider time, CancellationToken cancellationToken) =>
+            await TenantExistsAsync(id, tenants, cancellationToken) is { } missing
+                ? missing
+                : await GetPrice(PriceScope.Tenant(id), model, catalog, time, cancellationToken));
         return admin;
     }
 
-    private static async Task<IResult> PutPrice(string model, HttpRequest request, PriceCatalog catalog, PriceStore store, PriceBook book)
+    internal static async Task<IResult?> TenantExistsAsync(string id, TenantCatalog tenants, CancellationToken cancellationToken)
+        => TenantEndpoints.TenantId().IsMatch(id) && await tenants.FindAsync(id, cancellationToken) is not null
+            ? null
+            : GatewayError.NotFound($"No tenant '{id}'.").ToResult();
+
+    internal static GatewayError? CheckModel(string model)
+        => string.IsNullOrWhiteSpace(model) || model.Length > 200 || model.Any(char.IsControl) || model.EndsWith(VersionsSuffix, StringComparison.Ordinal)
+            ? GatewayError.InvalidRequest("The model name must be 1 to 200 printable characters, not ending in /versions.", "model")
+            : null;
+
+    private static async Task<IResult> PutPrice(string scope, string model, HttpRequest request, PriceCatalog catalog, PricingSync sync)
     {
-        if (string.IsNullOrWhiteSpace(model) || model.Length > 200 || model.Any(char.IsControl))
+        if (CheckModel(model) is { } invalid)
         {
-            return GatewayError.InvalidRequest("The model name must be 1 to 200 printable characters.", "model").ToResult();
+            return invalid.ToResult();
         }
 
         var (body, error) = await AdminRequest.ReadAsync(request, AdminJsonContext.Default.PriceRequest);
@@ -27,61 +54,39 @@ internal static class PriceEndpoints
             return error.ToResult();
         }
 
-        if (!TryPrice(body!.InputPerMillion, "input_per_million", required: true, out var input, out error)
-            || !TryPrice(body.OutputPerMillion, "output_per_million", required: true, out var output, out error)
-            || !TryPrice(body.CachedInputPerMillion, "cached_input_per_million", required: false, out var cached, out error)
-            || !TryPrice(body.CacheWritePerMillion, "cache_write_per_million", required: false, out var cacheWrite, out error)
-            || !TryPrice(body.ReasoningPerMillion, "reasoning_per_million", required: false, out var reasoning, out error)
-            || !TryPrice(body.CacheWrite1hPerMillion, "cache_write_1h_per_million", required: false, out var cacheWrite1h, out error)
-            || !TryPrice(body.ServerToolRequest, "server_tool_request", required: false, out var serverToolRequest, out error))
+        if (PriceRequestParser.TryParse(model, scope, body!, out var price) is { } wrong)
         {
-            return error!.ToResult();
+            return wrong.ToResult();
         }
 
-        var price = await catalog.PutAsync(model, input!.Value, output!.Value, cached, cacheWrite, reasoning, request.HttpContext.RequestAborted, cacheWrite1h, serverToolRequest);
-        await store.PutAsync([price], publish: true);
-        await book.LoadAsync();
-        return AdminRequest.Json(ToResponse(price), AdminJsonContext.Default.PriceResponse);
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var stored = await catalog.PutAsync(price!, body!.EffectiveFrom, cancellationToken);
+        await sync.PriceChangedAsync(scope, model, cancellationToken);
+        return AdminRequest.Json(PriceRequestParser.ToResponse(stored), AdminJsonContext.Default.PriceResponse);
     }
 
+    /// <summary>Everyone's price of each model as it applies now.</summary>
     private static async Task<IResult> ListPrices(PriceCatalog catalog, CancellationToken cancellationToken)
     {
         var prices = await catalog.CurrentAsync(cancellationToken);
-        return AdminRequest.Json(new PriceList([.. prices.Select(ToResponse)]), AdminJsonContext.Default.PriceList);
+        return AdminRequest.Json(new PriceList([.. prices.OrderBy(p => p.Model, StringComparer.Ordinal).Select(PriceRequestParser.ToResponse)]), AdminJsonContext.Default.PriceList);
     }
 
-    private static bool TryPrice(decimal? value, string name, bool required, out long? micros, out GatewayError? error)
+    /// <summary><c>{model}</c>: the version that applies now; <c>{model}/versions</c>: every version, oldest first.</summary>
+    private static async Task<IResult> GetPrice(string scope, string path, PriceCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
     {
-        micros = null;
-        error = null;
-        if (value is null)
+        var listVersions = path.EndsWith(VersionsSuffix, StringComparison.Ordinal);
+        var model = listVersions ? path[..^VersionsSuffix.Length] : path;
+        var versions = await catalog.VersionsAsync(scope, model, cancellationToken);
+        if (listVersions && versions.Count > 0)
         {
-            if (required)
-            {
-                error = GatewayError.InvalidRequest($"'{name}' is required (USD per million tokens).", name);
-            }
-
-            return !required;
+            return AdminRequest.Json(new PriceList([.. versions.Select(PriceRequestParser.ToResponse)]), AdminJsonContext.Default.PriceList);
         }
 
-        if (value < 0 || !Money.TryToMicros(value.Value, out var parsed))
-        {
-            error = GatewayError.InvalidRequest($"'{name}' must be a non-negative USD amount with at most 6 decimal places.", name);
-            return false;
-        }
-
-        micros = parsed;
-        return true;
+        var now = time.GetUtcNow();
+        var current = versions.Where(v => v.EffectiveFrom <= now).OrderBy(v => v.EffectiveFrom).ThenBy(v => v.Version).LastOrDefault();
+        return current is null
+            ? GatewayError.NotFound(versions.Count == 0 ? $"No price for '{model}'." : $"No price in effect for '{model}' yet.").ToResult()
+            : AdminRequest.Json(PriceRequestParser.ToResponse(current), AdminJsonContext.Default.PriceResponse);
     }
-
-    private static PriceResponse ToResponse(ModelPrice p) => new(
-        p.Model,
-        p.Version,
-        Money.ToDecimal(p.InputPerMillionMicros),
-        Money.ToDecimal(p.OutputPerMillionMicros),
-        p.CachedInputPerMillionMicros is { } c ? Money.ToDecimal(c) : null,
-        p.CacheWritePerMillionMicros is { } w ? Money.ToDecimal(w) : null,
-        p.ReasoningPerMillionMicros is { } r ? Money.ToDecimal(r) : null,
-        p.CacheWrite1hPerMillionMicros is { } h ? Money.ToDecimal(h) : null,
-        p.ServerToolRequestMicros is { } t ? Money.ToDecimal(t) : null);
 }

@@ -13,7 +13,9 @@ internal sealed record AdmissionDecision(
     long ReservedTokens = 0,
     long InputEstimate = 0,
     DateTimeOffset AdmittedAt = default,
-    AdmissionResult Result = default)
+    AdmissionResult Result = default,
+    int MarkupBp = 0,
+    long TierPosition = 0)
 {
     public static AdmissionDecision Off { get; } = new(AdmissionVerdict.Off);
 

@@ -42,15 +42,19 @@ internal sealed partial class AdmissionGate(
         }
 
         var model = facts.Model!;
-        var price = prices.Find(model);
-        if (price is null)
+        ModelPrice price;
+        var markup = 0;
+        if (prices.Find(identity.TenantId, model) is { } resolved)
         {
-            if (!_options.AllowUnpricedModels)
-            {
-                return AdmissionDecision.Refuse(GatewayError.ModelNotPriced(model));
-            }
-
+            (price, markup) = resolved;
+        }
+        else if (_options.AllowUnpricedModels)
+        {
             price = ModelPrice.Free(model);
+        }
+        else
+        {
+            return AdmissionDecision.Refuse(GatewayError.ModelNotPriced(model));
         }
 
         var (text, messages) = RequestText.Extract(body.Span);
@@ -58,31 +62,33 @@ internal sealed partial class AdmissionGate(
         var reservedInput = (long)Math.Ceiling(input * _options.InputEstimateMargin);
         var maxOutput = api == ApiKind.Embeddings ? 0
             : facts.MaxOutputTokens ?? (_options.MaxOutputTokens.TryGetValue(model, out var perModel) ? perModel : _options.DefaultMaxOutputTokens);
-        var hold = Rater.HoldMicros(reservedInput, maxOutput, price);
+        var hold = Rater.HoldMicros(reservedInput, maxOutput, price, markup);
         var now = time.GetUtcNow();
-        var abandoned = JsonSerializer.Serialize(events.Abandoned(request, input, price), EventJsonContext.Default.MeteringEvent);
+        // The abandoned event is priced at the month's tokens before this request as last seen; tiers are exact again
+        // at the next re-rating (and at the period's close).
+        var abandoned = JsonSerializer.Serialize(events.Abandoned(request, input, price, markup), EventJsonContext.Default.MeteringEvent);
 
         AdmissionResult result;
         try
         {
-            result = await wallets.AdmitAsync(identity.TenantId, holdId, hold, reservedInput + maxOutput, now, _options.HoldTtl, _options.MaxEventBacklog, abandoned);
+            result = await wallets.AdmitAsync(identity.TenantId, holdId, hold, reservedInput + maxOutput, now, _options.HoldTtl, _options.MaxEventBacklog, abandoned, model);
             if (result.Outcome == AdmissionOutcome.NoWallet)
             {
                 await rebuilder.EnsureAsync(identity.TenantId, cancellationToken);
-                result = await wallets.AdmitAsync(identity.TenantId, holdId, hold, reservedInput + maxOutput, now, _options.HoldTtl, _options.MaxEventBacklog, abandoned);
+                result = await wallets.AdmitAsync(identity.TenantId, holdId, hold, reservedInput + maxOutput, now, _options.HoldTtl, _options.MaxEventBacklog, abandoned, model);
             }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or Npgsql.NpgsqlException)
         {
             AdmissionUnavailable(logger, ex);
             return _options.FailOpen || _options.FailOpenTenants.Contains(identity.TenantId, StringComparer.Ordinal)
-                ? new AdmissionDecision(AdmissionVerdict.Bypassed, Price: price, InputEstimate: input, AdmittedAt: now)
+                ? new AdmissionDecision(AdmissionVerdict.Bypassed, Price: price, InputEstimate: input, AdmittedAt: now, MarkupBp: markup)
                 : AdmissionDecision.Refuse(GatewayError.MeteringUnavailable());
         }
 
         return result.Outcome switch
         {
-            AdmissionOutcome.Admitted => new AdmissionDecision(AdmissionVerdict.Admitted, null, price, hold, reservedInput + maxOutput, input, now, result),
+            AdmissionOutcome.Admitted => new AdmissionDecision(AdmissionVerdict.Admitted, null, price, hold, reservedInput + maxOutput, input, now, result, markup, result.MonthTokens),
             AdmissionOutcome.InsufficientBalance => AdmissionDecision.Refuse(GatewayError.InsufficientBalance(hold, result.AvailableMicros)),
             AdmissionOutcome.WindowFull => AdmissionDecision.Refuse(GatewayError.RateLimited(result.Window, QuotaWindow.At(now).Left(result.Window))),
             AdmissionOutcome.TenantInactive => AdmissionDecision.Refuse(GatewayError.TenantInactive()),

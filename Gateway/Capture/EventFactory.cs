@@ -73,8 +73,11 @@ internal sealed class EventFactory(TokenEstimator estimator)
             TtftMs = outcome.TtftMs,
             RawUsage = capture?.RawUsage,
             Attempts = request.Attempts.Count > 0 ? request.Attempts.ToArray() : null,
-            CostMicros = billable && decision.Price is { } price ? Rater.CostMicros(usage, price) : 0,
+            CostMicros = billable && decision.Price is { } price ? Rater.Rate(usage, price, decision.TierPosition, decision.MarkupBp) : 0,
             PriceVersion = decision.Price is { Version: > 0 } priced ? priced.Version : null,
+            PriceId = decision.Price is { Id: > 0 } rated ? rated.Id : null,
+            TierPosition = decision.Price is { Id: > 0 } ? decision.TierPosition : null,
+            MarkupBp = decision.Price is { Id: > 0 } ? decision.MarkupBp : null,
             Admission = decision.EventLabel,
         };
     }
@@ -83,7 +86,7 @@ internal sealed class EventFactory(TokenEstimator estimator)
     /// The event recorded if this request's hold expires unsettled (its gateway died): the input estimate, billed at
     /// the input price, no output. Prepared at admission, stored with the hold, same event id as the real event.
     /// </summary>
-    public MeteringEvent Abandoned(RequestContext request, long inputEstimate, ModelPrice price)
+    public MeteringEvent Abandoned(RequestContext request, long inputEstimate, ModelPrice price, int markupBp = 0, long tierPosition = 0)
     {
         var usage = new TokenUsage(inputEstimate, 0).Normalized();
         return Of(request) with
@@ -95,8 +98,11 @@ internal sealed class EventFactory(TokenEstimator estimator)
             InputTokens = usage.Input,
             TotalTokens = usage.Total,
             UsageSource = "estimated",
-            CostMicros = Rater.CostMicros(usage, price),
+            CostMicros = Rater.Rate(usage, price, tierPosition, markupBp),
             PriceVersion = price.Version > 0 ? price.Version : null,
+            PriceId = price.Id > 0 ? price.Id : null,
+            TierPosition = price.Id > 0 ? tierPosition : null,
+            MarkupBp = price.Id > 0 ? markupBp : null,
             Admission = "checked",
         };
     }

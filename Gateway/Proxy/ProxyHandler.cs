@@ -5,6 +5,7 @@ using Gateway.Auth;
 using Gateway.Capture;
 using Gateway.Errors;
 using Gateway.Metering.Events;
+using Gateway.Metering.Rating;
 using Gateway.Metering.Requests;
 using Gateway.Metering.Sink;
 using Gateway.Metering.Tenants;
@@ -262,7 +263,7 @@ internal sealed class ProxyHandler(
             {
                 var json = JsonSerializer.Serialize(meteringEvent, EventJsonContext.Default.MeteringEvent);
                 var tokenDelta = (meteringEvent.Billable ? meteringEvent.TotalTokens : 0) - decision.ReservedTokens;
-                if (await wallets.SettleAsync(tenantId, meteringEvent.EventId.ToString(), meteringEvent.CostMicros, tokenDelta, decision.AdmittedAt, json) is null)
+                if (await wallets.SettleAsync(tenantId, meteringEvent.EventId.ToString(), meteringEvent.CostMicros, tokenDelta, decision.AdmittedAt, json, meteringEvent.Model ?? "", meteringEvent.Billable ? Rater.TierTokens(meteringEvent.Usage) : 0) is null)
                 {
                     logger.SettledAfterAbandon(meteringEvent.EventId); // its abandoned event is the record
                 }

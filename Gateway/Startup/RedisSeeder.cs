@@ -8,7 +8,7 @@ namespace Gateway.Startup;
 /// Puts the request path's copies into Redis from Postgres, the truth: the live keys and the current prices, then the
 /// epoch marker. Wallets are not copied here: each is rebuilt from the ledger on its tenant's next request.
 /// </summary>
-internal sealed class RedisSeeder(TenantCatalog tenants, KeyStore keys, PriceCatalog priceCatalog, PriceStore priceStore, PriceBook priceBook, IConnectionMultiplexer redis, ILogger<RedisSeeder> logger)
+internal sealed class RedisSeeder(TenantCatalog tenants, KeyStore keys, PricingSync pricing, IConnectionMultiplexer redis, ILogger<RedisSeeder> logger)
 {
     public static readonly RedisKey EpochKey = "gw:epoch";
 
@@ -16,8 +16,7 @@ internal sealed class RedisSeeder(TenantCatalog tenants, KeyStore keys, PriceCat
     public async Task<string> SeedAsync(CancellationToken cancellationToken)
     {
         // Prices before keys: a request let in by a re-seeded key must find its price.
-        await priceStore.PutAsync(await priceCatalog.CurrentAsync(cancellationToken), publish: true);
-        await priceBook.LoadAsync();
+        await pricing.SeedAsync(cancellationToken);
         var live = await tenants.LiveKeysAsync(cancellationToken);
         await keys.PutManyAsync(live.Select(k => (Convert.ToHexStringLower(k.Hash), k.Identity)));
         logger.KeysSynced(live.Count);

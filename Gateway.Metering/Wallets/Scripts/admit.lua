@@ -2,10 +2,11 @@
 -- the available balance covering the hold; then the hold is placed (with the event to record should it expire
 -- unsettled, issue #4) and the windows charged. Nothing is read in one call and written in another, so concurrent
 -- requests cannot overdraw.
--- KEYS: 1 wallet, 2 holds, 3 hold events, 4 rpm, 5 tpm, 6 tpd, 7 tpmo, 8 the tenant's event stream, 9 shard expiry set
+-- KEYS: 1 wallet, 2 holds, 3 hold events, 4 rpm, 5 tpm, 6 tpd, 7 tpmo, 8 the tenant's event stream, 9 shard expiry set,
+--       10 the tenant's tokens per model this month (tier positions, issue #6)
 -- ARGV: 1 now ms, 2 hold id, 3 hold micros, 4 tokens reserved, 5 hold ttl ms, 6 most events waiting (-1 = no limit),
---       7 expiry member, 8 the abandoned event (JSON)
--- Returns {0, balance, held, rpm limit, rpm left, tpm limit, tpm left} admitted (-1 = unlimited),
+--       7 expiry member, 8 the abandoned event (JSON), 9 model
+-- Returns {0, balance, held, rpm limit, rpm left, tpm limit, tpm left, month tokens of the model} admitted (-1 = unlimited),
 -- {1} no wallet, {2} tenant not active, {3, window index 1..4} a window is full, {4, available} balance too low,
 -- {5, waiting} too many events not yet in Postgres (refuse rather than risk losing events).
 local wallet = KEYS[1]
@@ -52,4 +53,4 @@ local function left(i)
   if limits[i] < 0 then return -1 end
   return limits[i] - used[i] - amounts[i]
 end
-return {0, balance, held, limits[1], left(1), limits[2], left(2)}
+return {0, balance, held, limits[1], left(1), limits[2], left(2), tonumber(redis.call('HGET', KEYS[10], ARGV[9]) or '0')}

@@ -2,8 +2,11 @@
 -- from the reservation to the actual count, and the event appended to the tenant's stream — no charge without an
 -- event, no event without a charge. A hold already settled as abandoned (its gateway looked dead) is left alone:
 -- the abandoned event, with the same event id, is that request's one record.
--- KEYS: 1 wallet, 2 holds, 3 hold events, 4 shard expiry set, 5 abandoned, 6 tpm, 7 tpd, 8 tpmo, 9 stream
--- ARGV: 1 hold id, 2 cost micros, 3 tokens actual minus reserved, 4 event JSON, 5 expiry member
+-- The event's tokens also move the tenant's month of the model on (the tier position of its next request, issue #6).
+-- KEYS: 1 wallet, 2 holds, 3 hold events, 4 shard expiry set, 5 abandoned, 6 tpm, 7 tpd, 8 tpmo, 9 stream,
+--       10 month tokens per model
+-- ARGV: 1 hold id, 2 cost micros, 3 tokens actual minus reserved, 4 event JSON, 5 expiry member, 6 model,
+--       7 the event's tokens for tier positions
 -- Returns {balance, held, 1} settled, or {balance, held, 0} when the hold had been abandoned.
 local wallet = KEYS[1]
 if redis.call('ZSCORE', KEYS[5], ARGV[1]) then
@@ -25,6 +28,11 @@ if delta ~= 0 then
     -- A window that has already closed is not reopened.
     if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('INCRBY', KEYS[i], delta) end
   end
+end
+local tierTokens = tonumber(ARGV[7])
+if tierTokens > 0 then
+  redis.call('HINCRBY', KEYS[10], ARGV[6], tierTokens)
+  redis.call('EXPIRE', KEYS[10], 40 * 86400, 'NX')
 end
 redis.call('XADD', KEYS[9], '*', 'e', ARGV[4])
 local f = redis.call('HMGET', wallet, 'balance', 'held')
