@@ -17,7 +17,7 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource)
         http_status, billable, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,
         audio_input_tokens, audio_output_tokens, total_tokens, usage_source, feature, environment, end_user, trace_id,
         metadata, latency_ms, ttft_ms, raw_usage, cost_micros, price_version, admission, attempts,
-        cache_write_1h_tokens, server_tool_requests
+        cache_write_1h_tokens, server_tool_requests, price_id, tier_position, markup_bp
         """;
 
     /// <summary>Returns how many events were new.</summary>
@@ -31,6 +31,7 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource)
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await CopyAsync(connection, "metering_events", batch, cancellationToken);
+            await RollupWriter.AddEventsAsync(connection, batch, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return batch.Count;
         }
@@ -51,17 +52,24 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource)
         }
 
         await CopyAsync(connection, "event_staging", batch, cancellationToken);
-        int inserted;
+        var inserted = new HashSet<Guid>();
         await using (var insert = new NpgsqlCommand(
-            $"INSERT INTO metering_events ({Columns}) SELECT {Columns} FROM event_staging ON CONFLICT (event_id, occurred_at) DO NOTHING",
+            $"INSERT INTO metering_events ({Columns}) SELECT {Columns} FROM event_staging ON CONFLICT (event_id, occurred_at) DO NOTHING RETURNING event_id",
             connection,
             transaction))
+        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
         {
-            inserted = await insert.ExecuteNonQueryAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                inserted.Add(reader.GetGuid(0));
+            }
         }
 
+        // Only the events stored now enter the rollups; those stored before are in them already.
+        await RollupWriter.AddEventsAsync(connection, batch.Where(e => inserted.Contains(e.EventId)), cancellationToken);
+
         await transaction.CommitAsync(cancellationToken);
-        return inserted;
+        return inserted.Count;
     }
 
     private static async Task CopyAsync(NpgsqlConnection connection, string table, IReadOnlyList<MeteringEvent> batch, CancellationToken cancellationToken)
@@ -111,6 +119,9 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource)
                 WriteNullable(importer, e.Attempts is { Count: > 0 } a ? JsonSerializer.Serialize(a, SinkJsonContext.Default.IReadOnlyListProviderAttempt) : null, NpgsqlDbType.Jsonb);
                 importer.Write(e.CacheWrite1hTokens, NpgsqlDbType.Bigint);
                 importer.Write(e.ServerToolRequests, NpgsqlDbType.Bigint);
+                WriteNullable(importer, e.PriceId);
+                WriteNullable(importer, e.TierPosition);
+                WriteNullable(importer, e.MarkupBp);
             }
 
             await importer.CompleteAsync(cancellationToken);
@@ -122,6 +133,18 @@ internal sealed class PostgresEventWriter(NpgsqlDataSource dataSource)
         if (value is { } number)
         {
             importer.Write(number, NpgsqlDbType.Integer);
+        }
+        else
+        {
+            importer.WriteNull();
+        }
+    }
+
+    private static void WriteNullable(NpgsqlBinaryImporter importer, long? value)
+    {
+        if (value is { } number)
+        {
+            importer.Write(number, NpgsqlDbType.Bigint);
         }
         else
         {
