@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using Gateway.Metering.Quotas;
 using Npgsql;
@@ -11,17 +12,17 @@ namespace Gateway.Metering.Wallets;
 internal sealed class WalletLedger(NpgsqlDataSource dataSource, TimeProvider time)
 {
     /// <summary>Records a credit once per (tenant, idempotency key); a repeat returns the first one.</summary>
-    public async Task<(WalletCredit Credit, bool Created)> AddCreditAsync(string tenantId, long micros, string idempotencyKey, DateTimeOffset? expiresAt, string? note, CancellationToken cancellationToken)
+    public async Task<(WalletCredit Credit, bool Created)> AddCreditAsync(string tenantId, long micros, string idempotencyKey, DateTimeOffset? expiresAt, string? note, CancellationToken cancellationToken, int priority = 1)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var created = await connection.QuerySingleOrDefaultAsync<CreditRow>(new CommandDefinition(
             """
-            INSERT INTO wallet_credits (tenant_id, amount_micros, idempotency_key, expires_at, note, created_at)
-            VALUES (@tenantId, @micros, @idempotencyKey, @expiresAt, @note, @now)
+            INSERT INTO wallet_credits (tenant_id, amount_micros, idempotency_key, expires_at, note, created_at, priority)
+            VALUES (@tenantId, @micros, @idempotencyKey, @expiresAt, @note, @now, @priority)
             ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
-            RETURNING id, tenant_id, amount_micros, idempotency_key, expires_at, note, created_at
+            RETURNING id, tenant_id, amount_micros, idempotency_key, expires_at, note, created_at, priority
             """,
-            new { tenantId, micros, idempotencyKey, expiresAt, note, now = time.GetUtcNow() },
+            new { tenantId, micros, idempotencyKey, expiresAt, note, now = time.GetUtcNow(), priority },
             cancellationToken: cancellationToken));
         if (created is not null)
         {
@@ -29,23 +30,65 @@ internal sealed class WalletLedger(NpgsqlDataSource dataSource, TimeProvider tim
         }
 
         var existing = await connection.QuerySingleAsync<CreditRow>(new CommandDefinition(
-            "SELECT id, tenant_id, amount_micros, idempotency_key, expires_at, note, created_at FROM wallet_credits WHERE tenant_id = @tenantId AND idempotency_key = @idempotencyKey",
+            "SELECT id, tenant_id, amount_micros, idempotency_key, expires_at, note, created_at, priority FROM wallet_credits WHERE tenant_id = @tenantId AND idempotency_key = @idempotencyKey",
             new { tenantId, idempotencyKey },
             cancellationToken: cancellationToken));
         return (existing.ToCredit(), false);
     }
 
-    /// <summary>Balance by the ledger (credits − Σ event costs) and the credits it includes, read in one snapshot.</summary>
-    public async Task<(long BalanceMicros, IReadOnlyList<long> CreditIds)> SnapshotAsync(string tenantId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Balance by the ledger (credits + adjustments − Σ event costs as charged) and the ledger entries it includes,
+    /// read in one snapshot. Entries are named as the live wallet remembers them: a credit by its id, an adjustment
+    /// as "a" + its id (<see cref="AdjustmentMember"/>).
+    /// </summary>
+    public async Task<(long BalanceMicros, IReadOnlyList<string> Entries)> SnapshotAsync(string tenantId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var credits = (await connection.QueryAsync<(long Id, long Amount)>(new CommandDefinition(
             "SELECT id, amount_micros FROM wallet_credits WHERE tenant_id = @tenantId", new { tenantId }, transaction, cancellationToken: cancellationToken))).ToList();
+        var adjustments = (await connection.QueryAsync<(long Id, long Amount)>(new CommandDefinition(
+            "SELECT id, amount_micros FROM wallet_adjustments WHERE tenant_id = @tenantId", new { tenantId }, transaction, cancellationToken: cancellationToken))).ToList();
         var costs = await connection.QuerySingleAsync<long>(new CommandDefinition(
             "SELECT COALESCE(SUM(cost_micros), 0)::bigint FROM metering_events WHERE tenant_id = @tenantId", new { tenantId }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return (credits.Sum(c => c.Amount) - costs, [.. credits.Select(c => c.Id)]);
+        return (credits.Sum(c => c.Amount) + adjustments.Sum(a => a.Amount) - costs,
+            [.. credits.Select(c => c.Id.ToString(CultureInfo.InvariantCulture)), .. adjustments.Select(a => AdjustmentMember(a.Id))]);
+    }
+
+    public static string AdjustmentMember(long id) => "a" + id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Records a signed ledger entry once per (tenant, kind, reference); a repeat returns the first one.</summary>
+    public async Task<(WalletAdjustment Adjustment, bool Created)> AddAdjustmentAsync(string tenantId, long micros, string kind, string reference, string? note, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await AddAdjustmentAsync(connection, null, tenantId, micros, kind, reference, note, time.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>As above, inside the caller's transaction.</summary>
+    public static async Task<(WalletAdjustment Adjustment, bool Created)> AddAdjustmentAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string tenantId, long micros, string kind, string reference, string? note, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var created = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            """
+            INSERT INTO wallet_adjustments (tenant_id, amount_micros, kind, reference, note, created_at)
+            VALUES (@tenantId, @micros, @kind, @reference, @note, @now)
+            ON CONFLICT (tenant_id, kind, reference) DO NOTHING
+            RETURNING id
+            """,
+            new { tenantId, micros, kind, reference, note, now },
+            transaction,
+            cancellationToken: cancellationToken));
+        if (created is { } id)
+        {
+            return (new WalletAdjustment(id, tenantId, micros, kind, reference), true);
+        }
+
+        var existing = await connection.QuerySingleAsync<(long Id, long Amount)>(new CommandDefinition(
+            "SELECT id, amount_micros FROM wallet_adjustments WHERE tenant_id = @tenantId AND kind = @kind AND reference = @reference",
+            new { tenantId, kind, reference },
+            transaction,
+            cancellationToken: cancellationToken));
+        return (new WalletAdjustment(existing.Id, tenantId, existing.Amount, kind, reference), false);
     }
 
     public async Task<TenantLimits> LimitsAsync(string tenantId, CancellationToken cancellationToken)
@@ -73,10 +116,21 @@ internal sealed class WalletLedger(NpgsqlDataSource dataSource, TimeProvider tim
             cancellationToken: cancellationToken));
     }
 
-    private sealed record CreditRow(long id, string tenant_id, long amount_micros, string idempotency_key, DateTime? expires_at, string? note, DateTime created_at)
+    /// <summary>Every credit grant of a tenant, oldest first.</summary>
+    public async Task<IReadOnlyList<WalletCredit>> CreditsAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<CreditRow>(new CommandDefinition(
+            "SELECT id, tenant_id, amount_micros, idempotency_key, expires_at, note, created_at, priority FROM wallet_credits WHERE tenant_id = @tenantId ORDER BY id",
+            new { tenantId },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToCredit())];
+    }
+
+    private sealed record CreditRow(long id, string tenant_id, long amount_micros, string idempotency_key, DateTime? expires_at, string? note, DateTime created_at, int priority)
     {
         public WalletCredit ToCredit() => new(id, tenant_id, amount_micros, idempotency_key,
             expires_at is { } e ? new DateTimeOffset(DateTime.SpecifyKind(e, DateTimeKind.Utc)) : null, note,
-            new DateTimeOffset(DateTime.SpecifyKind(created_at, DateTimeKind.Utc)));
+            new DateTimeOffset(DateTime.SpecifyKind(created_at, DateTimeKind.Utc)), priority);
     }
 }

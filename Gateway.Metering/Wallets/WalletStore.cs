@@ -12,14 +12,14 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
     private IDatabase Db => redis.GetDatabase();
 
     /// <summary>Runs the admission script; <paramref name="abandonedEventJson"/> is recorded if the hold expires unsettled.</summary>
-    public async Task<AdmissionResult> AdmitAsync(string tenantId, string holdId, long holdMicros, long reservedTokens, DateTimeOffset now, TimeSpan holdTtl, long maxBacklog = -1, string abandonedEventJson = "{}")
+    public async Task<AdmissionResult> AdmitAsync(string tenantId, string holdId, long holdMicros, long reservedTokens, DateTimeOffset now, TimeSpan holdTtl, long maxBacklog = -1, string abandonedEventJson = "{}", string model = "")
     {
         var keys = WalletKeys.For(tenantId);
         var window = QuotaWindow.At(now);
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
             WalletScripts.Admit,
-            [keys.Wallet, keys.Holds, keys.HoldEvents, keys.Requests(window.Minute), keys.TokensPerMinute(window.Minute), keys.TokensPerDay(window.Day), keys.TokensPerMonth(window.Month), keys.Stream, keys.Expiring],
-            [now.ToUnixTimeMilliseconds(), holdId, holdMicros, reservedTokens, (long)holdTtl.TotalMilliseconds, maxBacklog, keys.ExpiringMember(holdId), abandonedEventJson]))!;
+            [keys.Wallet, keys.Holds, keys.HoldEvents, keys.Requests(window.Minute), keys.TokensPerMinute(window.Minute), keys.TokensPerDay(window.Day), keys.TokensPerMonth(window.Month), keys.Stream, keys.Expiring, keys.MonthTokens(window.Month)],
+            [now.ToUnixTimeMilliseconds(), holdId, holdMicros, reservedTokens, (long)holdTtl.TotalMilliseconds, maxBacklog, keys.ExpiringMember(holdId), abandonedEventJson, model]))!;
         var outcome = (AdmissionOutcome)(int)result[0];
         return outcome switch
         {
@@ -31,7 +31,8 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
                 RequestLimit: (long)result[3],
                 RequestsLeft: (long)result[4],
                 TokenLimit: (long)result[5],
-                TokensLeft: (long)result[6]),
+                TokensLeft: (long)result[6],
+                MonthTokens: (long)result[7]),
             AdmissionOutcome.WindowFull => new AdmissionResult(outcome, Window: (int)result[1]),
             AdmissionOutcome.InsufficientBalance => new AdmissionResult(outcome, AvailableMicros: (long)result[1]),
             AdmissionOutcome.Backlogged => new AdmissionResult(outcome, Backlog: (long)result[1]),
@@ -41,14 +42,14 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
 
     /// <summary>Releases the hold, debits the cost, corrects the token windows and appends the event, atomically.
     /// Returns null when the hold had already been settled as abandoned (then nothing changes).</summary>
-    public async Task<LiveWallet?> SettleAsync(string tenantId, string holdId, long costMicros, long tokenDelta, DateTimeOffset admittedAt, string eventJson)
+    public async Task<LiveWallet?> SettleAsync(string tenantId, string holdId, long costMicros, long tokenDelta, DateTimeOffset admittedAt, string eventJson, string model = "", long tierTokens = 0)
     {
         var keys = WalletKeys.For(tenantId);
         var window = QuotaWindow.At(admittedAt); // the windows the reservation was counted in
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
             WalletScripts.Settle,
-            [keys.Wallet, keys.Holds, keys.HoldEvents, keys.Expiring, keys.Abandoned, keys.TokensPerMinute(window.Minute), keys.TokensPerDay(window.Day), keys.TokensPerMonth(window.Month), keys.Stream],
-            [holdId, costMicros, tokenDelta, eventJson, keys.ExpiringMember(holdId)]))!;
+            [keys.Wallet, keys.Holds, keys.HoldEvents, keys.Expiring, keys.Abandoned, keys.TokensPerMinute(window.Minute), keys.TokensPerDay(window.Day), keys.TokensPerMonth(window.Month), keys.Stream, keys.MonthTokens(window.Month)],
+            [holdId, costMicros, tokenDelta, eventJson, keys.ExpiringMember(holdId), model, tierTokens]))!;
         return (long)result[2] == 1 ? new LiveWallet((long)result[0], (long)result[1], 0) : null;
     }
 
@@ -81,13 +82,13 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
     }
 
     /// <summary>Creates the wallet from a ledger snapshot unless it exists; true when created.</summary>
-    public async Task<bool> RebuildAsync(string tenantId, long balanceMicros, string status, TenantLimits limits, IReadOnlyList<long> creditIds)
+    public async Task<bool> RebuildAsync(string tenantId, long balanceMicros, string status, TenantLimits limits, IReadOnlyList<string> entries)
     {
         var keys = WalletKeys.For(tenantId);
         RedisValue[] values =
         [
             balanceMicros, status, limits.RequestsPerMinute ?? -1, limits.TokensPerMinute ?? -1,
-            limits.TokensPerDay ?? -1, limits.TokensPerMonth ?? -1, .. creditIds.Select(id => (RedisValue)id),
+            limits.TokensPerDay ?? -1, limits.TokensPerMonth ?? -1, .. entries.Select(id => (RedisValue)id),
         ];
         return (int)await Db.ScriptEvaluateAsync(WalletScripts.Rebuild, [keys.Wallet, keys.AppliedCredits], values) == 1;
     }
@@ -97,6 +98,13 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
     {
         var keys = WalletKeys.For(tenantId);
         return (int)await Db.ScriptEvaluateAsync(WalletScripts.Credit, [keys.Wallet, keys.AppliedCredits], [creditId, micros]);
+    }
+
+    /// <summary>Applies a ledger adjustment to the live balance once. -1: no wallet; 1: applied now; 0: before.</summary>
+    public async Task<int> AdjustAsync(string tenantId, long adjustmentId, long micros)
+    {
+        var keys = WalletKeys.For(tenantId);
+        return (int)await Db.ScriptEvaluateAsync(WalletScripts.Credit, [keys.Wallet, keys.AppliedCredits], [WalletLedger.AdjustmentMember(adjustmentId), micros]);
     }
 
     public async Task ConfigureAsync(string tenantId, TenantLimits limits)

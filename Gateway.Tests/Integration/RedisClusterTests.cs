@@ -28,7 +28,7 @@ public sealed class RedisClusterTests
             var keys = WalletKeys.For(tenant);
             nodes.Add(redis.GetServer(redis.GetDatabase().IdentifyEndpoint(keys.Wallet)!).EndPoint.ToString()!);
 
-            Assert.True(await wallets.RebuildAsync(tenant, 1_000, "active", new TenantLimits(10, 1_000, 10_000, null), [1]));
+            Assert.True(await wallets.RebuildAsync(tenant, 1_000, "active", new TenantLimits(10, 1_000, 10_000, null), ["1"]));
             Assert.Equal(1, await wallets.CreditAsync(tenant, 2, 500));
             var admitted = await wallets.AdmitAsync(tenant, "h", 300, 100, Now, TimeSpan.FromMinutes(1));
             var settled = await wallets.SettleAsync(tenant, "h", 120, -40, Now, "{}");

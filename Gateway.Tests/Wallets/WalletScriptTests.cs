@@ -116,8 +116,8 @@ public sealed class WalletScriptTests : IAsyncLifetime
         var tenant = TestServices.NewTenantId();
 
         Assert.Equal(-1, await _wallets.CreditAsync(tenant, 41, 500)); // no wallet yet
-        Assert.True(await _wallets.RebuildAsync(tenant, 500, "active", TenantLimits.Unlimited, [41]));
-        Assert.False(await _wallets.RebuildAsync(tenant, 999, "active", TenantLimits.Unlimited, [41]));
+        Assert.True(await _wallets.RebuildAsync(tenant, 500, "active", TenantLimits.Unlimited, ["41"]));
+        Assert.False(await _wallets.RebuildAsync(tenant, 999, "active", TenantLimits.Unlimited, ["41"]));
         Assert.Equal(0, await _wallets.CreditAsync(tenant, 41, 500));
         Assert.Equal(1, await _wallets.CreditAsync(tenant, 42, 250));
         Assert.Equal(0, await _wallets.CreditAsync(tenant, 42, 250));
