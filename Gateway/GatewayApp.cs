@@ -60,6 +60,7 @@ internal static class GatewayApp
         app.MapHealth();
         app.MapAdmin();
         app.MapProxy();
+        Meters.MeterEventEndpoints.MapMeterEvents(app);
         if (app.Services.GetRequiredService<UpstreamSelector>().UsesInProcessSimulator)
         {
             app.MapSimulator(UpstreamSelector.InProcessPrefix);
@@ -111,10 +112,25 @@ internal static class GatewayApp
         services.AddSingleton<PriceCatalog>();
         services.AddSingleton<PriceStore>();
         services.AddSingleton<PriceBook>();
+        services.AddSingleton<PricingSync>();
         services.AddHostedService(sp => sp.GetRequiredService<PriceBook>());
         services.AddSingleton<WalletStore>();
         services.AddSingleton<WalletLedger>();
         services.AddSingleton<WalletRebuilder>();
+        services.AddSingleton<WalletPosting>();
+        services.AddSingleton<Gateway.Metering.Billing.PlanCatalog>();
+        services.AddSingleton<Gateway.Metering.Billing.PlanCredits>();
+        services.AddSingleton<CreditExpiry>();
+        services.AddOptions<Gateway.Metering.Billing.BillingOptions>().BindConfiguration(Gateway.Metering.Billing.BillingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<Gateway.Metering.Billing.BillingScheduleService>();
+        services.AddSingleton<Gateway.Metering.Billing.BilledEventReader>();
+        services.AddSingleton<Gateway.Metering.Billing.Rerater>();
+        services.AddSingleton<Gateway.Metering.Billing.InvoiceBuilder>();
+        services.AddSingleton<Gateway.Metering.Billing.InvoiceStore>();
+        services.AddSingleton<Gateway.Metering.Billing.InvoiceCloser>();
+        services.AddSingleton<Gateway.Metering.Aggregation.UsageReader>();
+        services.AddSingleton<Gateway.Metering.Meters.MeterCatalog>();
+        services.AddSingleton<Gateway.Metering.Meters.MeterEventWriter>();
         services.AddSingleton<SettleTracker>();
         services.AddSingleton<Reconciler>();
         services.AddSingleton(sp => new ReconciliationService(

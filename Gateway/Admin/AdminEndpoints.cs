@@ -10,6 +10,9 @@ internal static class AdminEndpoints
         admin.MapEventEndpoints();
         admin.MapPriceEndpoints();
         admin.MapWalletEndpoints();
+        admin.MapPlanEndpoints();
+        admin.MapBillingEndpoints();
+        admin.MapMeterEndpoints();
         return endpoints;
     }
 }

@@ -31,15 +31,18 @@ internal sealed record CreatedKeyResponse(string Id, string Key, string Name, st
 
 internal sealed record EventPage(IReadOnlyList<MeteringEvent> Data, bool HasMore);
 
-internal sealed record PriceRequest(decimal? InputPerMillion, decimal? OutputPerMillion, decimal? CachedInputPerMillion, decimal? CacheWritePerMillion, decimal? ReasoningPerMillion, [property: JsonPropertyName("cache_write_1h_per_million")] decimal? CacheWrite1hPerMillion = null, decimal? ServerToolRequest = null);
+internal sealed record PriceRequest(decimal? InputPerMillion, decimal? OutputPerMillion, decimal? CachedInputPerMillion, decimal? CacheWritePerMillion, decimal? ReasoningPerMillion, [property: JsonPropertyName("cache_write_1h_per_million")] decimal? CacheWrite1hPerMillion = null, decimal? ServerToolRequest = null, DateTimeOffset? EffectiveFrom = null, string? TierMode = null, IReadOnlyList<TierRequest>? Tiers = null);
 
-internal sealed record PriceResponse(string Model, int Version, decimal InputPerMillion, decimal OutputPerMillion, decimal? CachedInputPerMillion, decimal? CacheWritePerMillion, decimal? ReasoningPerMillion, [property: JsonPropertyName("cache_write_1h_per_million")] decimal? CacheWrite1hPerMillion, decimal? ServerToolRequest);
+/// <summary>One tier: <c>up_to</c> tokens of the tenant's month of the model (null: no end), and its class prices.</summary>
+internal sealed record TierRequest(long? UpTo, decimal? InputPerMillion, decimal? OutputPerMillion, decimal? CachedInputPerMillion = null, decimal? CacheWritePerMillion = null, decimal? ReasoningPerMillion = null, [property: JsonPropertyName("cache_write_1h_per_million")] decimal? CacheWrite1hPerMillion = null, decimal? ServerToolRequest = null);
+
+internal sealed record PriceResponse(string Model, int Version, decimal InputPerMillion, decimal OutputPerMillion, decimal? CachedInputPerMillion, decimal? CacheWritePerMillion, decimal? ReasoningPerMillion, [property: JsonPropertyName("cache_write_1h_per_million")] decimal? CacheWrite1hPerMillion, decimal? ServerToolRequest, long Id = 0, string? Scope = null, DateTimeOffset? EffectiveFrom = null, string? TierMode = null, IReadOnlyList<TierRequest>? Tiers = null);
 
 internal sealed record PriceList(IReadOnlyList<PriceResponse> Data);
 
-internal sealed record CreditRequest(decimal? Amount, string? IdempotencyKey, DateTimeOffset? ExpiresAt, string? Note);
+internal sealed record CreditRequest(decimal? Amount, string? IdempotencyKey, DateTimeOffset? ExpiresAt, string? Note, int? Priority = null);
 
-internal sealed record CreditResponse(long Id, decimal Amount, string IdempotencyKey, DateTimeOffset? ExpiresAt, string? Note, DateTimeOffset CreatedAt);
+internal sealed record CreditResponse(long Id, decimal Amount, string IdempotencyKey, DateTimeOffset? ExpiresAt, string? Note, DateTimeOffset CreatedAt, int Priority = 1);
 
 internal sealed record WalletResponse(string TenantId, decimal Balance, decimal Held, decimal Available, string Currency, CreditResponse? Credit = null);
 

@@ -24,7 +24,7 @@ internal static class WalletEndpoints
     /// The credit is written to the ledger first (idempotent per key), then added to the live wallet once: the Redis
     /// script remembers which ledger credits it applied, so a repeated call, or a rebuild racing it, never adds twice.
     /// </summary>
-    private static async Task<IResult> AddCredit(string id, HttpRequest request, TenantCatalog tenants, WalletLedger ledger, WalletStore wallets, WalletRebuilder rebuilder, TimeProvider time)
+    private static async Task<IResult> AddCredit(string id, HttpRequest request, TenantCatalog tenants, WalletPosting posting, WalletStore wallets, TimeProvider time)
     {
         var cancellationToken = request.HttpContext.RequestAborted;
         var (body, error) = await AdminRequest.ReadAsync(request, AdminJsonContext.Default.CreditRequest);
@@ -48,22 +48,22 @@ internal static class WalletEndpoints
             return GatewayError.InvalidRequest("'note' must be at most 1000 characters.", "note").ToResult();
         }
 
+        if (body.Priority is < 0 or > 1000)
+        {
+            return GatewayError.InvalidRequest("'priority' must be an integer from 0 to 1000 (lower is used first; default 1).", "priority").ToResult();
+        }
+
+        if (body.ExpiresAt is { } expires && expires <= time.GetUtcNow())
+        {
+            return GatewayError.InvalidRequest("'expires_at' must be in the future.", "expires_at").ToResult();
+        }
+
         if (!TenantEndpoints.TenantId().IsMatch(id) || await tenants.FindAsync(id, cancellationToken) is null)
         {
             return GatewayError.NotFound($"No tenant '{id}'.").ToResult();
         }
 
-        var (credit, _) = await ledger.AddCreditAsync(id, micros, body.IdempotencyKey, body.ExpiresAt, body.Note, cancellationToken);
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            if (await wallets.CreditAsync(id, credit.Id, credit.AmountMicros) >= 0)
-            {
-                break;
-            }
-
-            await rebuilder.EnsureAsync(id, cancellationToken); // no live wallet yet: it is built from the ledger, this credit included
-        }
-
+        var (credit, _) = await posting.CreditAsync(id, micros, body.IdempotencyKey, body.ExpiresAt, body.Note, body.Priority ?? 1, cancellationToken);
         var wallet = await wallets.ReadAsync(id, time.GetUtcNow());
         return AdminRequest.Json(ToResponse(id, wallet ?? default, credit), AdminJsonContext.Default.WalletResponse, StatusCodes.Status201Created);
     }
@@ -159,5 +159,5 @@ internal static class WalletEndpoints
         Money.ToDecimal(wallet.HeldMicros),
         Money.ToDecimal(wallet.AvailableMicros),
         "USD",
-        credit is null ? null : new CreditResponse(credit.Id, Money.ToDecimal(credit.AmountMicros), credit.IdempotencyKey, credit.ExpiresAt, credit.Note, credit.CreatedAt));
+        credit is null ? null : new CreditResponse(credit.Id, Money.ToDecimal(credit.AmountMicros), credit.IdempotencyKey, credit.ExpiresAt, credit.Note, credit.CreatedAt, credit.Priority));
 }

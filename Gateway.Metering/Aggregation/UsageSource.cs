@@ -1,0 +1,8 @@
+namespace Gateway.Metering.Aggregation;
+
+internal enum UsageSource
+{
+    DailyRollup,
+    HourlyRollup,
+    Events,
+}

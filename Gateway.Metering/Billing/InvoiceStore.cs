@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace Gateway.Metering.Billing;
+
+/// <summary>Closed invoices: written once, never changed.</summary>
+internal sealed class InvoiceStore(NpgsqlDataSource dataSource)
+{
+    public async Task<InvoiceDocument?> FindAsync(string tenantId, BillingPeriod period, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var json = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT document::text FROM invoices WHERE tenant_id = @tenantId AND period = @period", new { tenantId, period = period.Name }, cancellationToken: cancellationToken));
+        return json is null ? null : JsonSerializer.Deserialize(json, InvoiceJsonContext.Default.InvoiceDocument);
+    }
+
+    /// <summary>False when the invoice was closed before (the first one stays).</summary>
+    public async Task<bool> CloseAsync(InvoiceDocument invoice, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO invoices (tenant_id, period, closed_at, document) VALUES (@tenant, @period, @closedAt, @document::jsonb) ON CONFLICT DO NOTHING",
+            new { tenant = invoice.TenantId, period = invoice.Period, closedAt = invoice.ClosedAt, document = JsonSerializer.Serialize(invoice, InvoiceJsonContext.Default.InvoiceDocument) },
+            cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>Tenants with something to invoice in the period: events, meter events, or a plan.</summary>
+    public async Task<IReadOnlyList<string>> TenantsAsync(BillingPeriod period, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<string>(new CommandDefinition(
+            """
+            SELECT DISTINCT tenant_id FROM usage_daily WHERE bucket >= @from AND bucket < @to
+            UNION SELECT DISTINCT tenant_id FROM meter_events WHERE occurred_at >= @from AND occurred_at < @to
+            UNION SELECT DISTINCT tenant_id FROM tenant_pricing WHERE plan_id IS NOT NULL AND effective_from < @to
+            ORDER BY 1
+            """,
+            new { from = period.Start, to = period.End },
+            cancellationToken: cancellationToken))];
+    }
+}
