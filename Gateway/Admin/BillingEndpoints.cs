@@ -171,9 +171,9 @@ internal static class BillingEndpoints
             return error.ToResult();
         }
 
-        if (body!.From is not { } from || body.To is not { } to || to <= from || to - from > TimeSpan.FromDays(400))
+        if (body!.From is not { } from || body.To is not { } to || to <= from || to - from > TimeSpan.FromDays(3700))
         {
-            return GatewayError.InvalidRequest("'from' and 'to' are required ISO 8601 times, 'from' before 'to', at most 400 days apart.", "from").ToResult();
+            return GatewayError.InvalidRequest("'from' and 'to' are required ISO 8601 times, 'from' before 'to', at most ten years apart.", "from").ToResult();
         }
 
         if (body.Tenant is { } tenant && await PriceEndpoints.TenantExistsAsync(tenant, tenants, cancellationToken) is { } missing)
