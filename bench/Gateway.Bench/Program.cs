@@ -10,6 +10,11 @@ if (args is ["reliability", var scenario, ..])
     return await Reliability.RunAsync(scenario);
 }
 
+if (args is ["usage", ..])
+{
+    return await UsageQueryBench.RunAsync(args);
+}
+
 // Flusher throughput (issue #4): events per second into Postgres with binary COPY (the gateway's writer) against a
 // multi-row INSERT ... ON CONFLICT DO NOTHING, same batches, arms interleaved in rounds.
 // Usage: dotnet run -c Release --project bench/Gateway.Bench -- [events per round] [batch] [rounds]
