@@ -4,11 +4,15 @@ using Npgsql;
 
 namespace Gateway.Metering.Billing;
 
-/// <summary>Streams stored events of a month, per tenant in rating order (time, then event id), with their current
-/// rating. Never holds a month in memory.</summary>
+/// <summary>Streams stored events of whole billing periods, per tenant in rating order (time, then event id), with
+/// their current rating. Never holds them in memory.</summary>
 internal sealed class BilledEventReader(NpgsqlDataSource dataSource)
 {
-    public async IAsyncEnumerable<BilledEvent> ReadAsync(BillingPeriod period, string? tenantId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<BilledEvent> ReadAsync(BillingPeriod period, string? tenantId, CancellationToken cancellationToken)
+        => ReadAsync(period, period, tenantId, cancellationToken);
+
+    /// <summary>From the start of <paramref name="first"/> to the end of <paramref name="last"/>.</summary>
+    public async IAsyncEnumerable<BilledEvent> ReadAsync(BillingPeriod first, BillingPeriod last, string? tenantId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
@@ -26,8 +30,8 @@ internal sealed class BilledEventReader(NpgsqlDataSource dataSource)
             ORDER BY e.tenant_id, e.occurred_at, e.event_id
             """,
             connection);
-        command.Parameters.AddWithValue("from", period.Start);
-        command.Parameters.AddWithValue("to", period.End);
+        command.Parameters.AddWithValue("from", first.Start);
+        command.Parameters.AddWithValue("to", last.End);
         command.Parameters.AddWithValue("tenant", (object?)tenantId ?? DBNull.Value);
         command.Parameters["tenant"].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

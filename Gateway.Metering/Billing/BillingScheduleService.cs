@@ -6,9 +6,12 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.Metering.Billing;
 
-/// <summary>The timed billing work: expiring credit grants, and granting plans' included credits each month. Both
-/// are idempotent, so every gateway may run them.</summary>
-internal sealed partial class BillingScheduleService(CreditExpiry expiry, PlanCredits planCredits, PriceBook book, IOptions<BillingOptions> options, TimeProvider time, ILogger<BillingScheduleService> logger) : BackgroundService
+/// <summary>
+/// The timed billing work: expiring credit grants; granting plans' included credits each month; and applying to the
+/// live wallets the day's re-rating, expiry and true-up ledger entries again, in case a gateway stopped between
+/// writing one and applying it (applying is idempotent). All idempotent, so every gateway may run them.
+/// </summary>
+internal sealed partial class BillingScheduleService(CreditExpiry expiry, PlanCredits planCredits, PriceBook book, WalletLedger ledger, WalletPosting posting, IOptions<BillingOptions> options, TimeProvider time, ILogger<BillingScheduleService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,6 +28,11 @@ internal sealed partial class BillingScheduleService(CreditExpiry expiry, PlanCr
 
                 if (time.GetUtcNow() >= nextPlanCredits)
                 {
+                    foreach (var entry in await ledger.AdjustmentsSinceAsync(["rerate", CreditExpiry.Kind, "volume_true_up"], time.GetUtcNow().AddDays(-1), stoppingToken))
+                    {
+                        await posting.ApplyAsync(entry, stoppingToken);
+                    }
+
                     foreach (var tenantId in book.TenantsWithPricing)
                     {
                         await planCredits.GrantAsync(tenantId, stoppingToken);

@@ -48,48 +48,52 @@ internal sealed class Rerater(NpgsqlDataSource dataSource, PriceCatalog catalog,
         }
 
         var tenants = new Dictionary<string, TenantRerate>(StringComparer.Ordinal);
-        var skipped = new List<string>();
+        var first = BillingPeriod.Of(from);
+        var last = BillingPeriod.Of(to.AddTicks(-1));
+        var closed = await ClosedAsync(first, last, tenantId, cancellationToken);
+        var skipped = closed.Select(c => $"{c.TenantId}/{c.Period}").Order(StringComparer.Ordinal).ToList();
         var rated = 0;
-        for (var period = BillingPeriod.Of(from); period.Start < to; period = BillingPeriod.Of(period.End))
+        var changes = new List<Change>();
+        string? current = null;
+        var period = first;
+        var positions = new Dictionary<string, long>(StringComparer.Ordinal);
+        await foreach (var e in events.ReadAsync(first, last, tenantId, cancellationToken))
         {
-            var closed = await ClosedTenantsAsync(period, tenantId, cancellationToken);
-            skipped.AddRange(closed.Select(t => $"{t}/{period.Name}"));
-            var changes = new List<Change>();
-            string? current = null;
-            var positions = new Dictionary<string, long>(StringComparer.Ordinal);
-            await foreach (var e in events.ReadAsync(period, tenantId, cancellationToken))
+            if (e.TenantId != current)
             {
-                if (e.TenantId != current)
-                {
-                    await WriteAsync(current, changes, rerateId, tenants, cancellationToken);
-                    (current, changes) = (e.TenantId, []);
-                    positions.Clear();
-                }
-
-                if (!e.Billable || e.Model is null)
-                {
-                    continue;
-                }
-
-                var position = positions.GetValueOrDefault(e.Model);
-                positions[e.Model] = position + Rater.TierTokens(e.Usage);
-                if (e.OccurredAt < from || e.OccurredAt >= to || closed.Contains(e.TenantId)
-                    || resolver.Resolve(e.TenantId, e.Model, e.OccurredAt) is not { } resolved)
-                {
-                    continue;
-                }
-
-                rated++;
-                var cost = Rater.Rate(e.Usage, resolved.Price, position, resolved.MarkupBp);
-                if (cost != e.CostMicros || e.PriceId != resolved.Price.Id || e.TierPosition != position || e.MarkupBp != resolved.MarkupBp)
-                {
-                    changes.Add(new Change(e, cost, resolved.Price, position, resolved.MarkupBp));
-                }
+                await WriteAsync(current, changes, rerateId, tenants, cancellationToken);
+                (current, changes) = (e.TenantId, []);
+                positions.Clear();
             }
 
-            await WriteAsync(current, changes, rerateId, tenants, cancellationToken);
+            if (BillingPeriod.Of(e.OccurredAt) != period)
+            {
+                period = BillingPeriod.Of(e.OccurredAt); // a new month: tiers count from zero
+                positions.Clear();
+            }
+
+            if (!e.Billable || e.Model is null)
+            {
+                continue;
+            }
+
+            var position = positions.GetValueOrDefault(e.Model);
+            positions[e.Model] = position + Rater.TierTokens(e.Usage);
+            if (e.OccurredAt < from || e.OccurredAt >= to || closed.Contains((e.TenantId, period.Name))
+                || resolver.Resolve(e.TenantId, e.Model, e.OccurredAt) is not { } resolved)
+            {
+                continue;
+            }
+
+            rated++;
+            var cost = Rater.Rate(e.Usage, resolved.Price, position, resolved.MarkupBp);
+            if (cost != e.CostMicros || e.PriceId != resolved.Price.Id || e.TierPosition != position || e.MarkupBp != resolved.MarkupBp)
+            {
+                changes.Add(new Change(e, cost, resolved.Price, position, resolved.MarkupBp));
+            }
         }
 
+        await WriteAsync(current, changes, rerateId, tenants, cancellationToken);
         var result = new RerateResult(rerateId, rated, tenants.Values.Sum(t => t.EventsChanged), tenants.Values.Sum(t => t.DifferenceMicros),
             [.. tenants.Values.OrderBy(t => t.TenantId, StringComparer.Ordinal)], skipped);
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
@@ -103,16 +107,16 @@ internal sealed class Rerater(NpgsqlDataSource dataSource, PriceCatalog catalog,
         return result;
     }
 
-    private async Task<HashSet<string>> ClosedTenantsAsync(BillingPeriod period, string? tenantId, CancellationToken cancellationToken)
+    private async Task<HashSet<(string TenantId, string Period)>> ClosedAsync(BillingPeriod first, BillingPeriod last, string? tenantId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return [.. await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT tenant_id FROM invoices WHERE period = @period AND (@tenantId::text IS NULL OR tenant_id = @tenantId)",
-            new { period = period.Name, tenantId },
+        return [.. await connection.QueryAsync<(string, string)>(new CommandDefinition(
+            "SELECT tenant_id, period FROM invoices WHERE period >= @first AND period <= @last AND (@tenantId::text IS NULL OR tenant_id = @tenantId)",
+            new { first = first.Name, last = last.Name, tenantId },
             cancellationToken: cancellationToken))];
     }
 
-    /// <summary>One tenant's changes of one period, in one transaction: ratings, rollup costs, the ledger entry.</summary>
+    /// <summary>One tenant's changes, in one transaction: ratings, rollup costs, one ledger entry for the difference.</summary>
     private async Task WriteAsync(string? tenantId, List<Change> changes, long rerateId, Dictionary<string, TenantRerate> tenants, CancellationToken cancellationToken)
     {
         if (tenantId is null || changes.Count == 0)
@@ -184,8 +188,7 @@ internal sealed class Rerater(NpgsqlDataSource dataSource, PriceCatalog catalog,
             if (newCost != oldCost)
             {
                 (adjustment, _) = await WalletLedger.AddAdjustmentAsync(connection, transaction, tenantId, oldCost - newCost, "rerate",
-                    rerateId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + BillingPeriod.Of(changes[0].Event.OccurredAt).Name,
-                    $"re-rating {rerateId}: {changes.Count} events", time.GetUtcNow(), cancellationToken);
+                    rerateId.ToString(System.Globalization.CultureInfo.InvariantCulture), $"re-rating {rerateId}: {changes.Count} events", time.GetUtcNow(), cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -196,9 +199,7 @@ internal sealed class Rerater(NpgsqlDataSource dataSource, PriceCatalog catalog,
             await posting.ApplyAsync(adjustment, cancellationToken);
         }
 
-        tenants[tenantId] = tenants.TryGetValue(tenantId, out var before)
-            ? before with { EventsChanged = before.EventsChanged + changes.Count, OldCostMicros = before.OldCostMicros + oldCost, NewCostMicros = before.NewCostMicros + newCost, AdjustmentId = adjustment?.Id ?? before.AdjustmentId }
-            : new TenantRerate(tenantId, changes.Count, oldCost, newCost, adjustment?.Id);
+        tenants[tenantId] = new TenantRerate(tenantId, changes.Count, oldCost, newCost, adjustment?.Id);
     }
 
     private sealed record Change(BilledEvent Event, long Cost, ModelPrice Price, long Position, int MarkupBp);

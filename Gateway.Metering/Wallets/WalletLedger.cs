@@ -91,6 +91,17 @@ internal sealed class WalletLedger(NpgsqlDataSource dataSource, TimeProvider tim
         return (new WalletAdjustment(existing.Id, tenantId, existing.Amount, kind, reference), false);
     }
 
+    /// <summary>Adjustments of the given kinds written since <paramref name="since"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<WalletAdjustment>> AdjustmentsSinceAsync(string[] kinds, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long Id, string TenantId, long Amount, string Kind, string Reference)>(new CommandDefinition(
+            "SELECT id, tenant_id, amount_micros, kind, reference FROM wallet_adjustments WHERE kind = ANY(@kinds) AND created_at >= @since ORDER BY id",
+            new { kinds, since },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new WalletAdjustment(r.Id, r.TenantId, r.Amount, r.Kind, r.Reference))];
+    }
+
     public async Task<TenantLimits> LimitsAsync(string tenantId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -106,6 +106,33 @@ public sealed class BillingTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Rerate_TwoMonthsTiered_PositionsRestartEachMonth_OneLedgerEntryForTheTenant()
+    {
+        var (tenant, _, keyId) = await Gateway.NewTenantAsync(credit: 1m);
+        await PutAsync($"/admin/tenants/{tenant}/prices/sim-1", new
+        {
+            effective_from = "2025-01-01T00:00:00Z",
+            tiers = new object[]
+            {
+                new { up_to = (long?)1500, input_per_million = 2m, output_per_million = 2m },
+                new { up_to = (long?)null, input_per_million = 1m, output_per_million = 1m },
+            },
+        });
+        MeteringEvent Unrated(DateTimeOffset at) => PastEvent(tenant, keyId, at, 0) with { OutputTokens = 0, TotalTokens = 1000, CostMicros = 0, PriceId = null, PriceVersion = null, TierPosition = null, MarkupBp = null };
+        await Gateway.Services.GetRequiredService<PostgresEventWriter>().WriteAsync(
+            [Unrated(new DateTimeOffset(2025, 5, 10, 0, 0, 0, TimeSpan.Zero)), Unrated(new DateTimeOffset(2025, 5, 20, 0, 0, 0, TimeSpan.Zero)), Unrated(new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.Zero))],
+            CancellationToken.None);
+
+        var rerate = await PostAsync("/admin/rerate", new { from = "2025-05-01T00:00:00Z", to = "2025-07-01T00:00:00Z", tenant });
+
+        // May: 1000 × $2, then 500 × $2 + 500 × $1; June starts from zero again: 1000 × $2.
+        var mine = rerate.GetProperty("tenants").EnumerateArray().Single();
+        Assert.Equal((3, 2000L + 1500 + 2000), (mine.GetProperty("events_changed").GetInt32(), mine.GetProperty("difference_micros").GetInt64()));
+        Assert.Equal(1m - 0.0055m, (await Gateway.WalletAsync(tenant)).GetProperty("balance").GetDecimal());
+        Assert.Equal(2000 + 1500, (await GetAsync($"/admin/tenants/{tenant}/invoices/2025-05")).GetProperty("total_micros").GetInt64());
+    }
+
+    [Fact]
     public async Task Plan_OverridesFeeIncludedCreditsAndMarkup_ChargedAndInvoiced()
     {
         var input = await PromptTokensAsync();
