@@ -10,6 +10,7 @@ internal static class AdminEndpoints
         admin.MapEventEndpoints();
         admin.MapPriceEndpoints();
         admin.MapWalletEndpoints();
+        admin.MapAlertEndpoints();
         return endpoints;
     }
 }
