@@ -10,7 +10,7 @@ using StackExchange.Redis;
 namespace Gateway.Metering.Alerts;
 
 /// <summary>
-/// Decides crossings off the request path, on every gateway: every <c>Alerts:Interval</c> it reads the live wallet of
+/// Decides crossings off the request path, on every gateway: every <c>Alerts:Interval</c> it reads the live balance of
 /// each tenant with a balance rule (low balance, auto top-up) from Redis, and every <c>Alerts:SpikeCheckInterval</c>
 /// the tokens of each tenant with a spend-spike rule from Postgres. A rule whose condition holds and that is armed
 /// fires (disarmed + one webhook in the outbox, one statement, so a crossing seen by several gateways is sent once);
@@ -41,8 +41,9 @@ internal sealed class AlertService(
         {
             if (live.TryGetValue(state.TenantId, out var wallet))
             {
-                // Fires when the available balance is below the threshold, re-arms once it is not.
-                fired += await DecideAsync(state, wallet.AvailableMicros < state.ThresholdMicros, () => BalancePayload(state, wallet, now), now, cancellationToken);
+                // The settled balance, not balance − held: a hold would make each request near the threshold a
+                // crossing and its settlement a re-arm, and so one auto top-up request per request.
+                fired += await DecideAsync(state, wallet.BalanceMicros < state.ThresholdMicros, () => BalancePayload(state, wallet, now), now, cancellationToken);
             }
         }
 
@@ -135,12 +136,12 @@ internal sealed class AlertService(
         {
             // The event id makes the key unique for ever: a credit under it can only ever answer this one request.
             var data = new TopUpRequestedData("top_up_" + id.ToString("N"), Money.ToDecimal(state.AmountMicros), Money.ToDecimal(state.ThresholdMicros),
-                Money.ToDecimal(wallet.AvailableMicros), Money.ToDecimal(wallet.BalanceMicros), Money.ToDecimal(wallet.HeldMicros), "USD");
+                Money.ToDecimal(wallet.BalanceMicros), Money.ToDecimal(wallet.HeldMicros), Money.ToDecimal(wallet.AvailableMicros), "USD");
             return (id, WebhookTypes.TopUpRequested, WebhookPayload.Build(id, WebhookTypes.TopUpRequested, now, state.TenantId, data, WebhookJsonContext.Default.TopUpRequestedData));
         }
 
-        var low = new LowBalanceData(Money.ToDecimal(state.ThresholdMicros), Money.ToDecimal(wallet.AvailableMicros),
-            Money.ToDecimal(wallet.BalanceMicros), Money.ToDecimal(wallet.HeldMicros), "USD");
+        var low = new LowBalanceData(Money.ToDecimal(state.ThresholdMicros), Money.ToDecimal(wallet.BalanceMicros),
+            Money.ToDecimal(wallet.HeldMicros), Money.ToDecimal(wallet.AvailableMicros), "USD");
         return (id, WebhookTypes.LowBalance, WebhookPayload.Build(id, WebhookTypes.LowBalance, now, state.TenantId, low, WebhookJsonContext.Default.LowBalanceData));
     }
 

@@ -34,10 +34,10 @@ public sealed class WebhookSignatureTests
         var id = Guid.Parse("0190f1e2-0000-7000-8000-000000000001");
         var at = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
-        var text = WebhookPayload.Build(id, WebhookTypes.LowBalance, at, "acme", new LowBalanceData(5m, 4.98m, 5m, 0.02m, "USD"), WebhookJsonContext.Default.LowBalanceData);
+        var text = WebhookPayload.Build(id, WebhookTypes.LowBalance, at, "acme", new LowBalanceData(5m, 5m, 0.02m, 4.98m, "USD"), WebhookJsonContext.Default.LowBalanceData);
 
         Assert.Equal(
-            """{"id":"0190f1e2-0000-7000-8000-000000000001","type":"wallet.low_balance","created_at":"2025-01-02T03:04:05+00:00","tenant_id":"acme","data":{"threshold":5,"available":4.98,"balance":5,"held":0.02,"currency":"USD"}}""",
+            """{"id":"0190f1e2-0000-7000-8000-000000000001","type":"wallet.low_balance","created_at":"2025-01-02T03:04:05+00:00","tenant_id":"acme","data":{"threshold":5,"balance":5,"held":0.02,"available":4.98,"currency":"USD"}}""",
             text);
         Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(text).RootElement.GetProperty("data").ValueKind);
     }

@@ -49,7 +49,7 @@ public sealed class AlertTests(AlertFixture fixture) : IClassFixture<AlertFixtur
         Assert.True(body.GetProperty("created_at").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-1));
         var data = body.GetProperty("data");
         Assert.Equal(threshold, data.GetProperty("threshold").GetDecimal());
-        Assert.InRange(data.GetProperty("available").GetDecimal(), 0m, threshold - 0.000001m);
+        Assert.InRange(data.GetProperty("balance").GetDecimal(), 0m, threshold - 0.000001m);
         Assert.Equal(data.GetProperty("balance").GetDecimal() - data.GetProperty("held").GetDecimal(), data.GetProperty("available").GetDecimal());
         Assert.Equal("USD", data.GetProperty("currency").GetString());
 
@@ -65,6 +65,36 @@ public sealed class AlertTests(AlertFixture fixture) : IClassFixture<AlertFixtur
         Assert.Equal(2, receiver.Hits.Count);
         Assert.Equal(2, hits.Select(h => h.Id).Distinct().Count());
         Assert.All(receiver.Hits, h => Assert.True(h.SignedWith(Secret)));
+        await DeleteAlertsAsync(tenant);
+    }
+
+    [Fact]
+    public async Task LowBalance_HoldOfARequestInFlight_NoAlertUntilItsCostIsSettled()
+    {
+        var (tenant, key, _) = await Gateway.NewTenantAsync(credit: 0.10m);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (balance, cost) = await CostOfOneRequestAsync(key, tenant);
+        var threshold = balance - decimal.Round(cost / 2, 6); // within one hold of the balance: only a request in flight dips under it
+        Assert.Equal(HttpStatusCode.OK, (await PutAlertsAsync(tenant, new { low_balance = threshold, webhook_url = receiver.Url, secret = Secret })).StatusCode);
+
+        using var client = Gateway.Client(key);
+        using var slow = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent($$"""{"model":"{{AlertFixture.Model}}","stream":true,"max_tokens":10,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        slow.Headers.Add("X-Simulator-Chunk-Delay-Ms", "200");
+        using var response = await client.SendAsync(slow, HttpCompletionOption.ResponseHeadersRead);
+        var during = await Gateway.WalletAsync(tenant);
+        Assert.True(during.GetProperty("available").GetDecimal() < threshold, "the hold should take the available balance under the threshold");
+        Assert.Equal(balance, during.GetProperty("balance").GetDecimal());
+        await Task.Delay(TimeSpan.FromMilliseconds(1000)); // five detection cycles of each gateway with the hold in place
+        Assert.Empty(receiver.Hits);
+
+        await response.Content.ReadAsStringAsync();
+        var hit = (await receiver.WaitForAsync(h => h.Count >= 1)).Single();
+        await Task.Delay(Settle);
+        Assert.Single(receiver.Hits);
+        Assert.Equal(balance - cost, hit.Json().GetProperty("data").GetProperty("balance").GetDecimal());
         await DeleteAlertsAsync(tenant);
     }
 

@@ -44,7 +44,7 @@ internal sealed class GatewayHost : IAsyncDisposable
             ["Demo:Key"] = "",
             // Every test host detects crossings and delivers any tenant's webhooks; quick and alike, so which one
             // takes a webhook never changes its timing.
-            ["Alerts:Interval"] = "00:00:00.100",
+            ["Alerts:Interval"] = "00:00:00.200",
             ["Alerts:SpikeCheckInterval"] = "00:00:00.200",
             ["Alerts:RetryDelay"] = "00:00:00.200",
             ["Alerts:MaxRetryDelay"] = "00:00:00.500",

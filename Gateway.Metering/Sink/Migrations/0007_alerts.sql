@@ -6,11 +6,11 @@ CREATE TABLE tenant_alerts (
     tenant_id                 text PRIMARY KEY REFERENCES tenants (id),
     webhook_url               text NOT NULL,
     secret                    text NOT NULL,   -- HMAC-SHA256 key of the signature header; never returned in full
-    low_balance_micros        bigint,          -- wallet.low_balance when available < this
+    low_balance_micros        bigint,          -- wallet.low_balance when balance < this
     spike_multiple            numeric,         -- usage.spend_spike when last minute's tokens > multiple × trailing average
     spike_window_minutes      integer,
     spike_min_tokens          bigint,          -- ... and at least this many tokens in that minute
-    top_up_below_micros       bigint,          -- wallet.top_up_requested when available < this
+    top_up_below_micros       bigint,          -- wallet.top_up_requested when balance < this
     top_up_amount_micros      bigint,
     updated_at                timestamptz NOT NULL
 );
