@@ -20,7 +20,7 @@ public sealed class AlertOptionsTests
     [InlineData("Alerts:Interval", "00:00:00")]
     [InlineData("Alerts:DeliveryTimeout", "00:00:00.001")]
     [InlineData("Alerts:MaxAttempts", "0")]
-    [InlineData("Alerts:MaxRetryDelay", "00:00:00.050")] // below the test hosts' RetryDelay
+    [InlineData("Alerts:MaxRetryDelay", "00:00:05")] // below the default RetryDelay
     public async Task Start_InvalidAlertSetting_FailsNamingTheKey(string key, string value)
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?> { [key] = value }));

@@ -54,7 +54,7 @@ public sealed class AlertTests(AlertFixture fixture) : IClassFixture<AlertFixtur
         Assert.Equal("USD", data.GetProperty("currency").GetString());
 
         // Back to 2.5 requests above the threshold: armed again, and the third request crosses again.
-        var refill = threshold + (2.5m * cost) - await AvailableAsync(tenant);
+        var refill = threshold + (2.5m * cost) - await SettledAvailableAsync(tenant);
         var credit = await Gateway.Admin.PostAsJsonAsync($"/admin/tenants/{tenant}/credits", new { amount = refill, idempotency_key = "refill-1" });
         Assert.Equal(HttpStatusCode.Created, credit.StatusCode);
         await WaitArmedAsync(tenant, "low_balance", true);
@@ -87,7 +87,7 @@ public sealed class AlertTests(AlertFixture fixture) : IClassFixture<AlertFixtur
         var during = await Gateway.WalletAsync(tenant);
         Assert.True(during.GetProperty("available").GetDecimal() < threshold, "the hold should take the available balance under the threshold");
         Assert.Equal(balance, during.GetProperty("balance").GetDecimal());
-        await Task.Delay(TimeSpan.FromMilliseconds(1000)); // five detection cycles of each gateway with the hold in place
+        await Task.Delay(TimeSpan.FromMilliseconds(1000)); // ten detection cycles of each gateway with the hold in place
         Assert.Empty(receiver.Hits);
 
         await response.Content.ReadAsStringAsync();
@@ -134,7 +134,7 @@ public sealed class AlertTests(AlertFixture fixture) : IClassFixture<AlertFixtur
 
         var record = await WaitWebhookAsync(tenant, w => w.GetProperty("status").GetString() == "failed");
         await Task.Delay(Settle);
-        Assert.Equal(4, record.GetProperty("attempts").GetInt32()); // Alerts:MaxAttempts of the test gateways
+        Assert.Equal(4, record.GetProperty("attempts").GetInt32()); // AlertFixture's Alerts:MaxAttempts
         Assert.Equal(503, record.GetProperty("last_status").GetInt32());
         Assert.Equal("HTTP 503", record.GetProperty("last_error").GetString());
         Assert.Equal(4, receiver.Hits.Count);
@@ -379,7 +379,7 @@ public sealed class AlertTests(AlertFixture fixture) : IClassFixture<AlertFixtur
                 return wallet.GetProperty("available").GetDecimal();
             }
 
-            await Task.Delay(10);
+            await Task.Delay(25);
         }
     }
 

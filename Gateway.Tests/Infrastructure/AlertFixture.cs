@@ -16,10 +16,21 @@ public sealed class AlertFixture : IAsyncLifetime
 
     internal GatewayHost B { get; private set; } = null!;
 
+    /// <summary>Quick checks and retries; four attempts at most.</summary>
+    internal static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Alerts:Enabled"] = "true",
+        ["Alerts:Interval"] = "00:00:00.100",
+        ["Alerts:SpikeCheckInterval"] = "00:00:00.200",
+        ["Alerts:RetryDelay"] = "00:00:00.200",
+        ["Alerts:MaxRetryDelay"] = "00:00:00.500",
+        ["Alerts:MaxAttempts"] = "4",
+    };
+
     public async Task InitializeAsync()
     {
-        A = await GatewayHost.StartAsync();
-        B = await GatewayHost.StartAsync();
+        A = await GatewayHost.StartAsync(Settings);
+        B = await GatewayHost.StartAsync(Settings);
         await A.PriceAsync(Model, 100m, 1000m);
         await B.Services.GetRequiredService<Gateway.Metering.Rating.PriceBook>().LoadAsync();
     }

@@ -42,13 +42,9 @@ internal sealed class GatewayHost : IAsyncDisposable
             ["Sink:ClaimAfter"] = "00:00:01",
             ["Providers:openai:BaseUrl"] = "",
             ["Demo:Key"] = "",
-            // Every test host detects crossings and delivers any tenant's webhooks; quick and alike, so which one
-            // takes a webhook never changes its timing.
-            ["Alerts:Interval"] = "00:00:00.200",
-            ["Alerts:SpikeCheckInterval"] = "00:00:00.200",
-            ["Alerts:RetryDelay"] = "00:00:00.200",
-            ["Alerts:MaxRetryDelay"] = "00:00:00.500",
-            ["Alerts:MaxAttempts"] = "4",
+            // Only the alert tests' gateways (AlertFixture) check alert rules and deliver webhooks: they alone decide
+            // which gateway sends a test's webhook, and how soon.
+            ["Alerts:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -35,11 +35,7 @@ internal sealed class GatewayProcess : IDisposable
         info.Environment["Demo__Key"] = "";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Sink__ClaimAfter"] = "00:00:01";
-        info.Environment["Alerts__Interval"] = "00:00:00.200"; // as GatewayHost: any test gateway may deliver a test's webhook
-        info.Environment["Alerts__SpikeCheckInterval"] = "00:00:00.200";
-        info.Environment["Alerts__RetryDelay"] = "00:00:00.200";
-        info.Environment["Alerts__MaxRetryDelay"] = "00:00:00.500";
-        info.Environment["Alerts__MaxAttempts"] = "4";
+        info.Environment["Alerts__Enabled"] = "false"; // as GatewayHost: only AlertFixture's gateways send webhooks
         foreach (var (key, value) in settings)
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
