@@ -1,5 +1,6 @@
 using Gateway.Admin;
 using Gateway.Admission;
+using Gateway.Alerts;
 using Gateway.Auth;
 using Gateway.Capture;
 using Gateway.Health;
@@ -146,6 +147,7 @@ internal static class GatewayApp
             sp.GetRequiredService<IOptions<AdmissionOptions>>().Value.SweepInterval,
             sp.GetRequiredService<ILogger<HoldSweeperService>>()));
         services.AddSingleton<AdmissionGate>();
+        services.AddAlerts();
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<TenantCatalog>();
         services.AddSingleton<KeyStore>();

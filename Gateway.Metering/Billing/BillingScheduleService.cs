@@ -61,9 +61,9 @@ internal sealed partial class BillingScheduleService(CreditExpiry expiry, PlanCr
         }
     }
 
-    [LoggerMessage(6000, LogLevel.Information, "Expired {Count} credit grants")]
+    [LoggerMessage(6100, LogLevel.Information, "Expired {Count} credit grants")]
     private static partial void CreditsExpired(ILogger logger, int count);
 
-    [LoggerMessage(6001, LogLevel.Warning, "Billing schedule round failed")]
+    [LoggerMessage(6101, LogLevel.Warning, "Billing schedule round failed")]
     private static partial void ScheduleFailed(ILogger logger, Exception exception);
 }

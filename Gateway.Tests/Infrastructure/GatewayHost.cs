@@ -42,6 +42,9 @@ internal sealed class GatewayHost : IAsyncDisposable
             ["Sink:ClaimAfter"] = "00:00:01",
             ["Providers:openai:BaseUrl"] = "",
             ["Demo:Key"] = "",
+            // Only the alert tests' gateways (AlertFixture) check alert rules and deliver webhooks: they alone decide
+            // which gateway sends a test's webhook, and how soon.
+            ["Alerts:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -35,6 +35,7 @@ internal sealed class GatewayProcess : IDisposable
         info.Environment["Demo__Key"] = "";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Sink__ClaimAfter"] = "00:00:01";
+        info.Environment["Alerts__Enabled"] = "false"; // as GatewayHost: only AlertFixture's gateways send webhooks
         foreach (var (key, value) in settings)
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

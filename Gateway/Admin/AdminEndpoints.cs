@@ -13,6 +13,7 @@ internal static class AdminEndpoints
         admin.MapPlanEndpoints();
         admin.MapBillingEndpoints();
         admin.MapMeterEndpoints();
+        admin.MapAlertEndpoints();
         return endpoints;
     }
 }
