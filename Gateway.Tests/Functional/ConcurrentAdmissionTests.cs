@@ -58,7 +58,11 @@ public sealed class ConcurrentAdmissionTests
         // Slow streams (5 chunks × 300 ms). The doomed gateway is sent some first, so it surely dies with requests
         // in flight; then both get the rest at once.
         var early = FireAsync(4, _ => doomed.BaseUrl, key, chunkDelayMs: 300);
-        await Task.Delay(300);
+        for (var waited = 0; waited < 200 && (await a.WalletAsync(tenant)).GetProperty("held").GetDecimal() < 4 * hold / 1_000_000m; waited++)
+        {
+            await Task.Delay(50); // until the doomed gateway holds all four (a loaded machine may take a while to start it)
+        }
+
         var rest = FireAsync(196, i => i % 2 == 0 ? a.BaseUrl : doomed.BaseUrl, key, chunkDelayMs: 300);
         await Task.Delay(400);
         doomed.Kill();
