@@ -35,6 +35,7 @@ public sealed class ExportEndpointTests(GatewayFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal($"events_{start.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}_{start.AddHours(1).UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.jsonl", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         var body = await response.Content.ReadAsStringAsync();
         Assert.EndsWith("\n", body);
         var lines = body[..^1].Split('\n');

@@ -87,7 +87,7 @@ internal static partial class ExportEndpoints
             var response = context.Response;
             var abort = context.RequestAborted;
             response.ContentType = csv ? "text/csv; charset=utf-8; header=present" : "application/x-ndjson; charset=utf-8";
-            response.Headers.ContentDisposition = $"attachment; filename=\"events_{from:yyyyMMddTHHmmssZ}_{to:yyyyMMddTHHmmssZ}.{(csv ? "csv" : "jsonl")}\"";
+            response.Headers.ContentDisposition = $"attachment; filename=\"events_{from.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}_{to.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.{(csv ? "csv" : "jsonl")}\"";
             var body = response.BodyWriter;
             var line = new StringBuilder(1024);
             if (csv)
