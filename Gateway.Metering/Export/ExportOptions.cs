@@ -63,7 +63,7 @@ internal sealed class ExportOptions
 
     public string CustomerOf(string tenant) => Customers.TryGetValue(tenant, out var customer) ? customer : tenant;
 
-    public Uri BaseUri => new((Endpoint is { Length: > 0 } endpoint ? endpoint : Target switch
+    public Uri BaseUri() => new((Endpoint is { Length: > 0 } endpoint ? endpoint : Target switch
     {
         ExportTarget.Stripe => "https://api.stripe.com",
         ExportTarget.Lago => "https://api.getlago.com",

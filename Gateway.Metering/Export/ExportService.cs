@@ -28,7 +28,7 @@ internal sealed class ExportService : BackgroundService
         _logger = logger;
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
-            BaseAddress = options.BaseUri,
+            BaseAddress = options.Target == ExportTarget.None ? null : options.BaseUri(), // off: Endpoint is not even read
             Timeout = options.Timeout,
         };
         if (!string.IsNullOrEmpty(options.ApiKey))
@@ -54,7 +54,7 @@ internal sealed class ExportService : BackgroundService
             return;
         }
 
-        var endpoint = _options.BaseUri;
+        var endpoint = _options.BaseUri();
         _logger.Started(_options.Target, $"{endpoint.Scheme}://{endpoint.Host}:{endpoint.Port}", _options.CursorName);
         var delay = _options.RetryDelay;
         var attempt = 0;

@@ -56,6 +56,14 @@ public sealed class ExportGatewayTests
         }
     }
 
+    [Fact]
+    public async Task Start_ExportOff_OtherExportSettingsIgnored()
+    {
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["Export:Endpoint"] = "not a url" });
+
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Admin.GetAsync("/healthz")).StatusCode);
+    }
+
     [Theory]
     [InlineData("Export:Target=mystery", "Export:Target")]
     [InlineData("Export:Target=stripe", "Export:ApiKey")]
