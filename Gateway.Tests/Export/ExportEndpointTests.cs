@@ -130,6 +130,19 @@ public sealed class ExportEndpointTests(GatewayFixture fixture)
         Assert.Equal([recent.EventId], Ids(body));
     }
 
+    [Fact]
+    public async Task ExtremeTimes_AnsweredNotFailed()
+    {
+        var early = await Gateway.Admin.GetAsync("/admin/export?to=0001-01-02T12:00:00Z");
+        var earliest = await Gateway.Admin.GetAsync("/admin/export?to=0001-01-01");
+        var late = await Gateway.Admin.GetAsync("/admin/export?from=9999-12-31T23:59:59Z");
+
+        Assert.Equal(HttpStatusCode.OK, early.StatusCode);
+        Assert.Equal("", await early.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, earliest.StatusCode); // nothing can be before it
+        Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
+    }
+
     [Theory]
     [InlineData("format=xml", "format")]
     [InlineData("format=CSV", "format")]

@@ -48,7 +48,7 @@ internal static partial class ExportEndpoints
             return GatewayError.InvalidRequest("Query parameter 'to' must be an ISO-8601 time, e.g. 2025-01-31T00:00:00Z.", "to").ToResult();
         }
 
-        var from = to - DefaultRange;
+        var from = to.UtcTicks >= DefaultRange.Ticks ? to - DefaultRange : DateTimeOffset.MinValue;
         if (query["from"].ToString() is { Length: > 0 } fromText && !TryParseTime(fromText, out from))
         {
             return GatewayError.InvalidRequest("Query parameter 'from' must be an ISO-8601 time, e.g. 2025-01-01T00:00:00Z.", "from").ToResult();
