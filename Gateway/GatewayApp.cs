@@ -152,6 +152,7 @@ internal static class GatewayApp
         services.AddSingleton<TenantCatalog>();
         services.AddSingleton<KeyStore>();
         services.AddSingleton<EventReader>();
+        services.AddExport();
         services.AddSingleton<StartupTasks>();
         services.AddSingleton<RedisSeeder>();
         services.AddSingleton<RedisEpochWatcher>();

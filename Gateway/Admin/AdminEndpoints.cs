@@ -8,6 +8,7 @@ internal static class AdminEndpoints
         var admin = endpoints.MapGroup("/admin").AddEndpointFilter<AdminTokenFilter>();
         admin.MapTenantEndpoints();
         admin.MapEventEndpoints();
+        admin.MapExportEndpoints();
         admin.MapPriceEndpoints();
         admin.MapWalletEndpoints();
         admin.MapPlanEndpoints();
