@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using Gateway.Fuzz;
 
-// Long fuzz run: dotnet Gateway.Fuzz.dll [inputs per target] [--seed N] [--target name] [--findings dir]
+// Long fuzz run: dotnet Gateway.Fuzz.dll [inputs per target] [--seed N] [--target name] [--findings dir] [--verbose]
 // Prints one line per target (inputs, time, inputs/s, crashes, hangs over 1 s, slowest input) and saves each finding's
 // input under the findings directory. Exit code 1 when anything was found.
 var inputs = 100_000L;
 var seed = 1;
 string? only = null;
 var findingsDir = "fuzz-findings";
+var verbose = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -15,6 +16,7 @@ for (var i = 0; i < args.Length; i++)
         case "--seed": seed = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--target": only = args[++i]; break;
         case "--findings": findingsDir = args[++i]; break;
+        case "--verbose": verbose = true; break; // whole stack traces
         default: inputs = long.Parse(args[i].Replace("_", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture); break;
     }
 }
@@ -50,7 +52,7 @@ foreach (var target in targets)
         Directory.CreateDirectory(findingsDir);
         var path = Path.Combine(findingsDir, $"{finding.Target}-{finding.Index}.bin");
         File.WriteAllBytes(path, finding.Input);
-        Console.WriteLine($"  input {finding.Index} (input seed {finding.InputSeed}) -> {path}: {(Environment.GetEnvironmentVariable("FUZZ_VERBOSE") is null ? finding.Problem.Split('\n')[0] : finding.Problem)}");
+        Console.WriteLine($"  input {finding.Index} (input seed {finding.InputSeed}) -> {path}: {(verbose ? finding.Problem : finding.Problem.Split('\n')[0])}");
         found++;
     }
 
