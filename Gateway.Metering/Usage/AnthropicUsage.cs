@@ -16,6 +16,7 @@ internal sealed class AnthropicUsage
     /// could send millions.</summary>
     private const int MaxFields = 64;
 
+    /// <summary>Longest counter name kept, nesting included (<c>parent.child</c>).</summary>
     private const int MaxNameLength = 64;
 
     /// <summary>The counters <see cref="ToUsage"/> reads: always kept, however many others came first.</summary>
@@ -101,7 +102,7 @@ internal sealed class AnthropicUsage
             {
                 case JsonTokenType.Number when prefix is null || !prefix.Contains('.'):
                     var key = prefix is null ? name : prefix + "." + name;
-                    if (Counted.Contains(key) || (name.Length <= MaxNameLength && (_fields.Count < MaxFields || _fields.ContainsKey(key))))
+                    if (Counted.Contains(key) || (key.Length <= MaxNameLength && (_fields.Count < MaxFields || _fields.ContainsKey(key))))
                     {
                         _fields[key] = Math.Clamp(OpenAiUsageReader.ToCount(ref reader), 0, TokenUsage.MaxCount);
                     }

@@ -153,6 +153,18 @@ public sealed class FuzzRegressionTests
         Assert.InRange(raw.RootElement.EnumerateObject().Count(), 3, 64 + 8); // 64 others at most, plus the counters read
     }
 
+    [Fact]
+    public void AnthropicJson_NestedCounterUnderAHugeName_RawUsageStaysSmall()
+    {
+        // Found by the long run: the name length was checked on the inner name only, not its parent's.
+        var wire = Encoding.ASCII.GetBytes("{\"type\":\"message\",\"usage\":{\"input_tokens\":3,\"output_tokens\":4,\"" + new string('s', 40_000) + "\":{\"n\":1}}}");
+
+        var result = UsageCaptureTarget.Run(wire, new Random(3), () => UsageCaptures.Create(ApiKind.AnthropicMessages, eventStream: false, stripInjectedUsage: false), passthrough: true);
+
+        Assert.Equal(new TokenUsage(3, 4), result.Usage);
+        Assert.InRange(result.RawUsage!.Length, 10, 1024);
+    }
+
     private static int CountOf(byte[] haystack, string needle)
     {
         var count = 0;
