@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Proxy;
@@ -72,9 +73,12 @@ internal sealed class ProviderTransformer(Upstream upstream, ResponseHeaderPolic
 
         var proceed = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         responseHeaders.Apply(httpContext.Response.Headers, upstream.ApiKey);
-        foreach (var name in ConnectionOptions(proxyResponse?.Headers.Connection.ToArray() ?? []))
+        if (proxyResponse is { Headers.Connection.Count: > 0 })
         {
-            httpContext.Response.Headers.Remove(name);
+            foreach (var name in ConnectionOptions(new StringValues([.. proxyResponse.Headers.Connection])))
+            {
+                httpContext.Response.Headers.Remove(name);
+            }
         }
 
         if (proxyResponse is { StatusCode: >= System.Net.HttpStatusCode.BadRequest } && _key is not null)
@@ -112,8 +116,8 @@ internal sealed class ProviderTransformer(Upstream upstream, ResponseHeaderPolic
             || name.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Header names listed in <c>Connection</c> (other than its own options such as close).</summary>
-    private static IEnumerable<string> ConnectionOptions(IEnumerable<string?> connection)
-        => connection.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+    private static IEnumerable<string> ConnectionOptions(StringValues connection)
+        => connection.Count == 0 ? [] : connection.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             .Where(n => !n.Equals("close", StringComparison.OrdinalIgnoreCase) && !n.Equals("keep-alive", StringComparison.OrdinalIgnoreCase)
                 && !n.Equals("upgrade", StringComparison.OrdinalIgnoreCase));
 
