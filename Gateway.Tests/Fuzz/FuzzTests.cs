@@ -5,10 +5,14 @@ namespace Gateway.Tests.Fuzz;
 /// <summary>
 /// The short fuzz pass of every target (a few thousand inputs each, seconds in all); <c>scripts/fuzz.sh</c> runs the
 /// long one. A finding fails with the input's index and seed, so it can be regenerated and made a regression test
-/// (<see cref="FuzzRegressionTests"/>).
+/// (<see cref="FuzzRegressionTests"/>). It keeps a core busy for seconds, so it runs alone: timing-sensitive tests
+/// (outages with 500 ms Redis timeouts) never share the machine with it.
 /// </summary>
+[Collection(Name)]
 public sealed class FuzzTests
 {
+    public const string Name = "fuzz";
+
     private const int Inputs = 4000;
     private const int Seed = 20261127;
 
@@ -62,4 +66,9 @@ public sealed class FuzzTests
 
         public int GetHashCode(byte[] obj) => obj.Length;
     }
+}
+
+[CollectionDefinition(FuzzTests.Name, DisableParallelization = true)]
+public sealed class FuzzCollection
+{
 }
