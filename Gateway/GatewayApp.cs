@@ -77,7 +77,10 @@ internal static class GatewayApp
 
         services.AddOptions<ProvidersOptions>().BindConfiguration(ProvidersOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProvidersOptions>, ProvidersOptionsValidator>();
-        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.RequestHeadersTimeout > TimeSpan.Zero, "Proxy:RequestHeadersTimeout must be more than 0.")
+            .Validate(o => o.MinRequestBodyDataRateGracePeriod > TimeSpan.FromSeconds(1), "Proxy:MinRequestBodyDataRateGracePeriod must be more than 00:00:01.")
+            .ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section)
             .Validate(o => o.Token is { Length: >= 16 }, "Admin:Token must be set, at least 16 characters (the admin API's bearer token).")
             .ValidateOnStart();
@@ -167,12 +170,25 @@ internal static class GatewayApp
         services.AddSingleton<ProxyHandler>();
         services.AddHttpForwarder();
 
-        var maxBody = configuration.GetValue<long?>($"{ProxyOptions.Section}:MaxRequestBodySize") ?? new ProxyOptions().MaxRequestBodySize;
+        services.AddSingleton<TenantStreamLimiter>();
+        services.AddSingleton<ResponseHeaderPolicy>();
+
+        // Kestrel's limits come from Proxy options, read here (the server is configured before options resolve);
+        // the values are validated at start with the rest.
+        var proxy = configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = maxBody;
+            kestrel.Limits.MaxRequestBodySize = proxy.MaxRequestBodySize;
+            kestrel.Limits.RequestHeadersTimeout = proxy.RequestHeadersTimeout;
+            kestrel.Limits.MinRequestBodyDataRate = proxy.MinRequestBodyDataRate > 0
+                ? new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(proxy.MinRequestBodyDataRate, proxy.MinRequestBodyDataRateGracePeriod)
+                : null;
         });
+
+        // Hosting logs every request line at Information, query string included, and Gemini clients may send their
+        // key as ?key=. Capped here, after configuration's rules, so no logging level can bring those lines back.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", level => level >= LogLevel.Warning);
     }
 
     private static string Required(IConfiguration configuration, string name)

@@ -7,7 +7,7 @@ internal sealed class RequestFacts
 
     public bool Stream { get; init; }
 
-    /// <summary>The body has a <c>stream_options</c> member.</summary>
+    /// <summary>The body has a <c>stream_options</c> member (of any type, <c>null</c> included).</summary>
     public bool HasStreamOptions { get; init; }
 
     /// <summary><c>stream_options.include_usage</c> is true: the client asked for the usage chunk itself.</summary>

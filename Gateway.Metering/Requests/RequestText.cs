@@ -55,9 +55,9 @@ internal static class RequestText
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // Inspection already rejected invalid bodies; keep what was read.
+            // Inspection already rejected invalid bodies (bad JSON, bad UTF-8, lone surrogates); keep what was read.
         }
 
         return (text.ToString(), messages);

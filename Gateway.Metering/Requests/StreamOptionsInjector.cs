@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Gateway.Metering.Requests;
@@ -5,7 +6,9 @@ namespace Gateway.Metering.Requests;
 /// <summary>
 /// Asks an OpenAI-compatible upstream for the usage chunk of a stream (<c>stream_options.include_usage</c>), which
 /// it otherwise never sends (USAGE-FORMATS.md §1.2). The common case, no <c>stream_options</c> at all, is a byte
-/// splice; an existing object is rewritten through <see cref="JsonNode"/>, which keeps its other members.
+/// splice; an existing object is rewritten through <see cref="JsonNode"/>, which keeps its other members, and a
+/// <c>null</c> (or any other non-object) is replaced. The body passed <see cref="RequestInspector"/>: valid UTF-8, no
+/// duplicate member, at most <see cref="RequestInspector.MaxDepth"/> deep, so parsing it here cannot fail.
 /// </summary>
 internal static class StreamOptionsInjector
 {
@@ -33,8 +36,22 @@ internal static class StreamOptionsInjector
             return result;
         }
 
-        var node = JsonNode.Parse(body.AsSpan(0, length))!.AsObject();
-        node["stream_options"]!.AsObject()["include_usage"] = true;
-        return System.Text.Encoding.UTF8.GetBytes(node.ToJsonString());
+        var node = JsonNode.Parse(body.AsSpan(0, length), documentOptions: new JsonDocumentOptions { MaxDepth = RequestInspector.MaxDepth })!.AsObject();
+        if (node["stream_options"] is JsonObject options)
+        {
+            options["include_usage"] = true;
+        }
+        else
+        {
+            node["stream_options"] = new JsonObject { ["include_usage"] = true };
+        }
+
+        var output = new System.Buffers.ArrayBufferWriter<byte>(length + Member.Length);
+        using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { MaxDepth = RequestInspector.MaxDepth + 1 }))
+        {
+            node.WriteTo(writer);
+        }
+
+        return output.WrittenSpan.ToArray();
     }
 }

@@ -12,6 +12,21 @@ namespace Gateway.Metering.Usage;
 /// </summary>
 internal sealed class AnthropicUsage
 {
+    /// <summary>Other counters kept of one message (for the raw block): Anthropic sends about ten; a hostile upstream
+    /// could send millions.</summary>
+    private const int MaxFields = 64;
+
+    /// <summary>Longest counter name kept, nesting included (<c>parent.child</c>).</summary>
+    private const int MaxNameLength = 64;
+
+    /// <summary>The counters <see cref="ToUsage"/> reads: always kept, however many others came first.</summary>
+    private static readonly HashSet<string> Counted = new(StringComparer.Ordinal)
+    {
+        "input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
+        "output_tokens_details.thinking_tokens", "cache_creation.ephemeral_1h_input_tokens",
+        "server_tool_use.web_search_requests", "server_tool_use.web_fetch_requests",
+    };
+
     private readonly Dictionary<string, long> _fields = new(StringComparer.Ordinal);
 
     public bool Any => _fields.Count > 0;
@@ -81,13 +96,17 @@ internal sealed class AnthropicUsage
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString()!;
+            var name = JsonText.Read(ref reader);
             reader.Read();
             switch (reader.TokenType)
             {
                 case JsonTokenType.Number when prefix is null || !prefix.Contains('.'):
                     var key = prefix is null ? name : prefix + "." + name;
-                    _fields[key] = reader.TryGetInt64(out var value) ? Math.Clamp(value, 0, TokenUsage.MaxCount) : 0;
+                    if (Counted.Contains(key) || (key.Length <= MaxNameLength && (_fields.Count < MaxFields || _fields.ContainsKey(key))))
+                    {
+                        _fields[key] = Math.Clamp(OpenAiUsageReader.ToCount(ref reader), 0, TokenUsage.MaxCount);
+                    }
+
                     break;
                 case JsonTokenType.StartObject when prefix is null:
                     Read(ref reader, name);

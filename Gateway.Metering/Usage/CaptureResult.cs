@@ -29,6 +29,10 @@ internal sealed class CaptureResult
 
     public long DeliveredTextOverflowChars { get; set; }
 
+    /// <summary>Largest usage block kept as <see cref="RawUsage"/>: real ones are well under 1 KB; a hostile upstream's
+    /// megabytes would bloat every copy of the event. The counts are read all the same.</summary>
+    public const int MaxRawUsageBytes = 16 * 1024;
+
     internal void TakeUsage(byte[]? usage)
     {
         if (usage is null)
@@ -37,6 +41,10 @@ internal sealed class CaptureResult
         }
 
         Usage = OpenAiUsageReader.Read(usage);
-        RawUsage = Encoding.UTF8.GetString(usage);
+        KeepRawUsage(usage);
     }
+
+    /// <summary>Keeps the block (compact JSON written by the scanner, so always valid) unless it is oversized.</summary>
+    internal void KeepRawUsage(ReadOnlySpan<byte> usage)
+        => RawUsage = usage.Length <= MaxRawUsageBytes ? Encoding.UTF8.GetString(usage) : null;
 }

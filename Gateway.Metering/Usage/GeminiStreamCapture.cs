@@ -26,7 +26,7 @@ internal sealed class GeminiStreamCapture() : SseCapture(TextCapture.Gemini)
         if (_usage is not null)
         {
             Result.Usage = GeminiUsageReader.Read(_usage);
-            Result.RawUsage = System.Text.Encoding.UTF8.GetString(_usage);
+            Result.KeepRawUsage(_usage);
             Result.Finished = !Result.ErrorSeen;
         }
     }

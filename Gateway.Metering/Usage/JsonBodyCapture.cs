@@ -34,7 +34,7 @@ internal sealed class JsonBodyCapture : IUsageCapture
                 break;
             case ApiKind.GeminiGenerateContent when usage is not null:
                 Result.Usage = GeminiUsageReader.Read(usage);
-                Result.RawUsage = System.Text.Encoding.UTF8.GetString(usage);
+                Result.KeepRawUsage(usage);
                 break;
             default:
                 Result.TakeUsage(usage);

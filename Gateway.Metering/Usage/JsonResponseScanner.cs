@@ -15,6 +15,10 @@ internal sealed class JsonResponseScanner : IDisposable
     /// <summary>A single token larger than this (a giant base64 embedding, hostile input) stops the scan.</summary>
     private const int MaxCarryBytes = 32 * 1024 * 1024;
 
+    /// <summary>A usage object nested deeper than this is ignored: real ones are two levels deep, and the readers and
+    /// the event's JSON (default depth 64) must never meet a deeper one.</summary>
+    private const int MaxUsageDepth = 8;
+
     private readonly StringBuilder? _text;
     private readonly int _textLimit;
     private TextCapture _capture;
@@ -32,6 +36,7 @@ internal sealed class JsonResponseScanner : IDisposable
     private Utf8JsonWriter? _mirror;
     private int _mirrorDepth;
     private bool _mirrorIsGroq;
+    private bool _mirrorTooDeep;
 
     public JsonResponseScanner(TextCapture capture, StringBuilder? text, int textLimit = 1 << 22)
     {
@@ -120,8 +125,10 @@ internal sealed class JsonResponseScanner : IDisposable
                 OnToken(ref reader);
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // Not JSON, or a name with an escaped lone surrogate (the reader's comparisons throw on those): what was
+            // captured so far stays; the bytes still pass to the client.
             Invalid = true;
             return;
         }
@@ -184,11 +191,11 @@ internal sealed class JsonResponseScanner : IDisposable
             case JsonTokenType.String:
                 if (_pending == Pending.Model)
                 {
-                    Model ??= reader.GetString();
+                    Model ??= JsonText.ReadLabel(ref reader);
                 }
                 else if (_pending == Pending.Type)
                 {
-                    Type = reader.GetString();
+                    Type = JsonText.ReadLabel(ref reader);
                 }
                 else if (_pending == Pending.Error)
                 {
@@ -307,7 +314,7 @@ internal sealed class JsonResponseScanner : IDisposable
             return;
         }
 
-        var value = reader.GetString() ?? string.Empty;
+        var value = JsonText.Read(ref reader);
         var room = _textLimit - _text.Length;
         if (room >= value.Length)
         {
@@ -330,20 +337,22 @@ internal sealed class JsonResponseScanner : IDisposable
         _mirror = new Utf8JsonWriter(_mirrorBuffer);
         _mirrorDepth = reader.CurrentDepth;
         _mirrorIsGroq = groq;
+        _mirrorTooDeep = false;
         _mirror.WriteStartObject();
     }
 
     private void Mirror(ref Utf8JsonReader reader)
     {
         var writer = _mirror!;
+        _mirrorTooDeep |= reader.CurrentDepth - _mirrorDepth > MaxUsageDepth;
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject: writer.WriteStartObject(); break;
             case JsonTokenType.StartArray: writer.WriteStartArray(); break;
             case JsonTokenType.EndArray: writer.WriteEndArray(); break;
             case JsonTokenType.EndObject: writer.WriteEndObject(); break;
-            case JsonTokenType.PropertyName: writer.WritePropertyName(reader.GetString()!); break;
-            case JsonTokenType.String: writer.WriteStringValue(reader.GetString()); break;
+            case JsonTokenType.PropertyName: writer.WritePropertyName(JsonText.Read(ref reader)); break;
+            case JsonTokenType.String: writer.WriteStringValue(JsonText.Read(ref reader)); break;
             case JsonTokenType.Number: writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true); break;
             case JsonTokenType.True: writer.WriteBooleanValue(true); break;
             case JsonTokenType.False: writer.WriteBooleanValue(false); break;
@@ -354,7 +363,11 @@ internal sealed class JsonResponseScanner : IDisposable
         {
             writer.Flush();
             var bytes = _mirrorBuffer!.WrittenSpan.ToArray();
-            if (_mirrorIsGroq)
+            if (_mirrorTooDeep)
+            {
+                // not a usage block of any provider: as if none had come
+            }
+            else if (_mirrorIsGroq)
             {
                 GroqUsage = bytes;
             }

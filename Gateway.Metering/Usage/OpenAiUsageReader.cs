@@ -94,12 +94,18 @@ internal static class OpenAiUsageReader
             return 0;
         }
 
+        return ToCount(ref reader);
+    }
+
+    /// <summary>The number the reader is on as a count: 12.0, 1e3 or absurdly large numbers give their integral part,
+    /// clamped to [-1, <see cref="TokenUsage.MaxCount"/>] (negatives are made 0 by <see cref="TokenUsage.Normalized"/>).</summary>
+    internal static long ToCount(ref Utf8JsonReader reader)
+    {
         if (reader.TryGetInt64(out var value))
         {
             return value;
         }
 
-        // 12.0, 1e3 or absurdly large numbers: take the integral part, clamped later.
         return reader.TryGetDouble(out var d) && double.IsFinite(d)
             ? (long)Math.Clamp(Math.Floor(d), -1, TokenUsage.MaxCount)
             : 0;

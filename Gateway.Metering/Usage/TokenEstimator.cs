@@ -16,6 +16,9 @@ internal sealed class TokenEstimator
 
     public static readonly string[] KnownEncodings = ["o200k_base", "cl100k_base"];
 
+    /// <summary>Model names whose encoding is remembered.</summary>
+    private const int MaxCachedModels = 10_000;
+
     private readonly TokenizerOptions _options;
     private readonly KeyValuePair<string, string>[] _prefixes;
     private readonly ConcurrentDictionary<string, Lazy<Tokenizer>> _byEncoding = new(StringComparer.Ordinal);
@@ -26,6 +29,9 @@ internal sealed class TokenEstimator
         _options = options.Value;
         _prefixes = [.. _options.Models.OrderByDescending(p => p.Key.Length)];
     }
+
+    /// <summary>Model names remembered now.</summary>
+    internal int CachedModels => _encodingByModel.Count;
 
     public int Count(string? model, string text)
     {
@@ -44,7 +50,13 @@ internal sealed class TokenEstimator
     public string EncodingFor(string? model)
     {
         model ??= string.Empty;
-        return _encodingByModel.GetOrAdd(model, static (m, self) => self.Resolve(m), this);
+        if (_encodingByModel.TryGetValue(model, out var known))
+        {
+            return known;
+        }
+
+        // Model names come from requests: past a bound, new ones are resolved each time rather than kept forever.
+        return _encodingByModel.Count < MaxCachedModels ? _encodingByModel.GetOrAdd(model, static (m, self) => self.Resolve(m), this) : Resolve(model);
     }
 
     private Tokenizer For(string? model)

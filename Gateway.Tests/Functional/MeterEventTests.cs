@@ -60,6 +60,8 @@ public sealed class MeterEventTests(GatewayFixture fixture)
     [InlineData("""{"event_id":"x","meter":"{meter}","quantity":1,"occurred_at":"2001-01-01T00:00:00Z"}""", "occurred_at")]
     [InlineData("""[{"event_id":"ok","meter":"{meter}","quantity":1},{"event_id":"ok","meter":"{meter}","quantity":1}]""", "event_id")]
     [InlineData("""[{"event_id":"ok","meter":"{meter}","quantity":1},{"event_id":"bad","meter":"{meter}","quantity":"a lot"}]""", null)]
+    [InlineData("""{"event_id":"x","meter":"{meter}","quantity":1,"metadata":{"k":"a\u0000b"}}""", "metadata")]
+    [InlineData("""{"event_id":"x","meter":"{meter}","quantity":1,"metadata":[1]}""", "metadata")]
     [InlineData("""[]""", null)]
     [InlineData("""{"event_id":""", null)]
     public async Task MeterEvents_BadInput_400AndNothingStoredOrCharged(string body, string? param)

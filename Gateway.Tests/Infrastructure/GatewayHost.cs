@@ -29,7 +29,8 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <summary>Starts a gateway; with <paramref name="logs"/>, every log entry of every level also goes there.</summary>
+    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
     {
         var config = new Dictionary<string, string?>
         {
@@ -56,6 +57,11 @@ internal sealed class GatewayHost : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(config);
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+            if (logs is not null)
+            {
+                builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)
+                    .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(level => level >= LogLevel.Warning);
+            }
         });
         await app.StartAsync();
         return new GatewayHost(app, app.Urls.First());

@@ -53,6 +53,16 @@ internal sealed record GatewayError(GatewayErrorKind Kind, string Message, strin
     public static GatewayError UpstreamTimeout(string provider) => new(GatewayErrorKind.UpstreamTimeout,
         $"The provider '{provider}' did not answer in time.");
 
+    public static GatewayError TooManyStreams(int max) => new(GatewayErrorKind.TooManyStreams,
+        $"This tenant already has {max} streamed requests open on this gateway; retry when one ends.",
+        RetryAfter: TimeSpan.FromSeconds(1));
+
+    public static GatewayError RequestTimeout() => new(GatewayErrorKind.RequestTimeout,
+        "The request body arrived too slowly.");
+
+    public static GatewayError InvalidPath() => new(GatewayErrorKind.InvalidRequest,
+        "The request path holds a control character.");
+
     public static GatewayError TenantInactive() => new(GatewayErrorKind.TenantInactive, "This tenant is not active.");
 
     public static GatewayError StoreUnavailable() => new(GatewayErrorKind.StoreUnavailable,

@@ -19,4 +19,6 @@ internal enum GatewayErrorKind
     NoProvider,
     UpstreamUnavailable,
     UpstreamTimeout,
+    TooManyStreams,
+    RequestTimeout,
 }

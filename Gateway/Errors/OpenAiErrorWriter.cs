@@ -28,6 +28,8 @@ internal static class OpenAiErrorWriter
         GatewayErrorKind.NoProvider => (404, "invalid_request_error", "provider_not_configured"),
         GatewayErrorKind.UpstreamUnavailable => (502, "server_error", "upstream_unavailable"),
         GatewayErrorKind.UpstreamTimeout => (504, "server_error", "upstream_timeout"),
+        GatewayErrorKind.TooManyStreams => (429, "rate_limit_error", "concurrent_streams_exceeded"),
+        GatewayErrorKind.RequestTimeout => (408, "invalid_request_error", "request_timeout"),
         _ => (500, "server_error", "internal_error"),
     };
 
@@ -124,6 +126,7 @@ internal static class OpenAiErrorWriter
             402 or 429 => "RESOURCE_EXHAUSTED",
             403 => "PERMISSION_DENIED",
             404 => "NOT_FOUND",
+            408 => "DEADLINE_EXCEEDED",
             409 => "ALREADY_EXISTS",
             504 => "DEADLINE_EXCEEDED",
             502 or 503 => "UNAVAILABLE",

@@ -17,6 +17,7 @@ internal static class MeterEventEndpoints
     public const int MaxBatch = 1000;
     public const decimal MaxQuantity = 1_000_000_000m;
     private const int MaxBody = 1 << 20;
+    private const int MaxMetadata = 4096;
     private static readonly TimeSpan MaxAge = TimeSpan.FromDays(35), MaxAhead = TimeSpan.FromMinutes(5);
 
     public static IEndpointRouteBuilder MapMeterEvents(this IEndpointRouteBuilder endpoints)
@@ -124,6 +125,12 @@ internal static class MeterEventEndpoints
             if (item.Metadata is { } metadata && metadata.ValueKind != JsonValueKind.Object && metadata.ValueKind != JsonValueKind.Null)
             {
                 return (null, GatewayError.InvalidRequest($"'{at}metadata' must be an object.", "metadata"));
+            }
+
+            // Postgres jsonb refuses the NUL character; a client's bytes must never fail a whole batch later.
+            if (item.Metadata is { ValueKind: JsonValueKind.Object } raw && (raw.GetRawText() is { Length: > MaxMetadata } || raw.GetRawText().Contains("\\u0000", StringComparison.OrdinalIgnoreCase)))
+            {
+                return (null, GatewayError.InvalidRequest($"'{at}metadata' must be at most {MaxMetadata} bytes of JSON without NUL characters.", "metadata"));
             }
 
             events.Add(new MeterEvent(id, meter, quantity, occurredAt, item.Metadata is { ValueKind: JsonValueKind.Object } m ? m.GetRawText() : null));

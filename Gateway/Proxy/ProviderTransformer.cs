@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Proxy;
@@ -7,10 +8,14 @@ namespace Gateway.Proxy;
 /// Shapes the upstream request for the provider's kind: the path goes under the provider's API root (OpenAI-compatible
 /// roots end in <c>/v1</c>, so <c>/v1</c> is not repeated; Anthropic and Gemini roots are the host), the client's
 /// virtual key, cookies and metering headers stay here, and the provider's key goes out the way that API takes it.
-/// Compression is refused upstream so the usage block can be read as it passes.
+/// Compression is refused upstream so the usage block can be read as it passes. On the way back, provider account
+/// headers and cookies are removed (<see cref="ResponseHeaderPolicy"/>) and error answers have the provider's key
+/// masked. YARP drops the standard hop-by-hop headers both ways; those a <c>Connection</c> header names are dropped here.
 /// </summary>
-internal sealed class ProviderTransformer(Upstream upstream) : HttpTransformer
+internal sealed class ProviderTransformer(Upstream upstream, ResponseHeaderPolicy responseHeaders) : HttpTransformer
 {
+    private readonly byte[]? _key = string.IsNullOrEmpty(upstream.ApiKey) ? null : System.Text.Encoding.UTF8.GetBytes(upstream.ApiKey);
+
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
@@ -24,6 +29,18 @@ internal sealed class ProviderTransformer(Upstream upstream) : HttpTransformer
         {
             headers.Remove(name);
         }
+
+        foreach (var name in ConnectionOptions(httpContext.Request.Headers.Connection))
+        {
+            // Hop-by-hop by declaration (RFC 9110 §7.6.1); YARP drops only the standard ones. (Kestrel keeps the
+            // names only when the header holds neither close nor keep-alive: it rewrites it to that option.)
+            headers.Remove(name);
+            proxyRequest.Content?.Headers.Remove(name);
+        }
+
+        // The provider's host, never the client's Host header: on shared front ends the Host picks the tenant (an
+        // attacker's resource would get our key).
+        headers.Host = null;
 
         if (!string.IsNullOrEmpty(upstream.ApiKey))
         {
@@ -55,6 +72,22 @@ internal sealed class ProviderTransformer(Upstream upstream) : HttpTransformer
         }
 
         var proceed = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        responseHeaders.Apply(httpContext.Response.Headers, upstream.ApiKey);
+        if (proxyResponse is { Headers.Connection.Count: > 0 })
+        {
+            foreach (var name in ConnectionOptions(new StringValues([.. proxyResponse.Headers.Connection])))
+            {
+                httpContext.Response.Headers.Remove(name);
+            }
+        }
+
+        if (proxyResponse is { StatusCode: >= System.Net.HttpStatusCode.BadRequest } && _key is not null)
+        {
+            // Error answers are where providers echo the key they were given (a bad or revoked key). A success is
+            // not scanned: nothing in it comes from the key.
+            proxyResponse.Content = new SecretMaskingContent(proxyResponse.Content, _key);
+        }
+
         if (proxyResponse is { IsSuccessStatusCode: true } && httpContext.Items[typeof(Admission.AdmissionDecision)] is Admission.AdmissionDecision decision)
         {
             Admission.RateLimitHeaders.Apply(httpContext.Response.Headers, decision);
@@ -81,6 +114,12 @@ internal sealed class ProviderTransformer(Upstream upstream) : HttpTransformer
             || name.Equals("api-key", StringComparison.OrdinalIgnoreCase) || name.Equals("x-api-key", StringComparison.OrdinalIgnoreCase)
             || name.Equals("x-goog-api-key", StringComparison.OrdinalIgnoreCase) || name.Equals("Cookie", StringComparison.OrdinalIgnoreCase)
             || name.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Header names listed in <c>Connection</c> (other than its own options such as close).</summary>
+    private static IEnumerable<string> ConnectionOptions(StringValues connection)
+        => connection.Count == 0 ? [] : connection.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Where(n => !n.Equals("close", StringComparison.OrdinalIgnoreCase) && !n.Equals("keep-alive", StringComparison.OrdinalIgnoreCase)
+                && !n.Equals("upgrade", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The query string without a Gemini-style <c>key</c> parameter (the client's virtual key).</summary>
     private static string Query(HttpRequest request)

@@ -29,6 +29,11 @@ internal sealed class ProvidersOptionsValidator : IValidateOptions<ProvidersOpti
             {
                 failures.Add($"Providers:{provider}:BaseUrl must be an absolute http or https URL (was '{entry.BaseUrl}').");
             }
+            else if (!string.IsNullOrWhiteSpace(entry.BaseUrl) && new Uri(entry.BaseUrl).UserInfo.Length > 0)
+            {
+                // Not echoed: it holds a credential, which belongs in ApiKey (never logged, never sent back).
+                failures.Add($"Providers:{provider}:BaseUrl must not hold credentials (user:password@); put the key in Providers:{provider}:ApiKey.");
+            }
         }
 
         foreach (var (provider, entry) in options)

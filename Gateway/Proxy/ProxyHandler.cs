@@ -37,6 +37,8 @@ internal sealed class ProxyHandler(
     IEventSink fallbackSink,
     TimeProvider time,
     IOptions<ProxyOptions> options,
+    TenantStreamLimiter streams,
+    ResponseHeaderPolicy responseHeaders,
     ILogger<ProxyHandler> logger)
 {
     private readonly ProxyOptions _options = options.Value;
@@ -59,8 +61,16 @@ internal sealed class ProxyHandler(
             return;
         }
 
+        if (HasControlCharacter(context.Request.Path.Value))
+        {
+            // The path becomes the event's endpoint (and a Gemini or Azure model); Postgres text refuses NUL.
+            await OpenAiErrorWriter.WriteAsync(context, GatewayError.InvalidPath());
+            return;
+        }
+
         byte[]? pooled = null;
         var length = 0;
+        var streamSlot = false;
         try
         {
             var facts = new RequestFacts();
@@ -106,6 +116,16 @@ internal sealed class ProxyHandler(
                 return;
             }
 
+            if (facts.Stream)
+            {
+                streamSlot = streams.TryAcquire(identity.TenantId);
+                if (!streamSlot)
+                {
+                    await OpenAiErrorWriter.WriteAsync(context, GatewayError.TooManyStreams(_options.MaxConcurrentStreamsPerTenant));
+                    return;
+                }
+            }
+
             var request = NewRequest(context, api, identity, facts, upstream, pooled is null ? ReadOnlyMemory<byte>.Empty : pooled.AsMemory(0, length));
             var decision = await admission.AdmitAsync(request, context.RequestAborted);
             if (decision.Verdict == AdmissionVerdict.Refused)
@@ -118,12 +138,19 @@ internal sealed class ProxyHandler(
         }
         finally
         {
+            if (streamSlot)
+            {
+                streams.Release(identity.TenantId); // completed, refused, cut, failed or left: always
+            }
+
             if (pooled is not null)
             {
                 ArrayPool<byte>.Shared.Return(pooled);
             }
         }
     }
+
+    private static bool HasControlCharacter(string? path) => path is not null && path.AsSpan().ContainsAnyInRange('\u0000', '\u001f');
 
     private RequestContext NewRequest(HttpContext context, ApiKind api, KeyIdentity identity, RequestFacts facts, Upstream upstream, ReadOnlyMemory<byte> body) => new()
     {
@@ -173,7 +200,7 @@ internal sealed class ProxyHandler(
             {
                 var attemptStarted = time.GetTimestamp();
                 context.Items.Remove(ProviderTransformer.FailedAttemptKey);
-                var transformer = _transformers.GetOrAdd(upstream, u => new ProviderTransformer(u));
+                var transformer = _transformers.GetOrAdd(upstream, u => new ProviderTransformer(u, responseHeaders));
                 error = await forwarder.SendAsync(context, upstream.BaseUrl, client.Invoker, _requestConfig, transformer);
                 if (error != ForwarderError.None)
                 {

@@ -24,6 +24,32 @@ internal sealed class ProxyOptions
     /// <summary>Longest a drained upstream is read after its client left. Default 60 s.</summary>
     public TimeSpan DrainLimit { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Longest a client may take to send its request headers; past it the connection is closed (slowloris).
+    /// Kestrel's <c>RequestHeadersTimeout</c>. Default 10 s.</summary>
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Slowest request body accepted, in bytes per second averaged after
+    /// <see cref="MinRequestBodyDataRateGracePeriod"/>; a slower client gets 408 and its connection closed. Kestrel's
+    /// <c>MinRequestBodyDataRate</c>. Default 240 (Kestrel's); 0 turns the check off.</summary>
+    [Range(0, 1e9)]
+    public double MinRequestBodyDataRate { get; set; } = 240;
+
+    /// <summary>How long a request body may go below <see cref="MinRequestBodyDataRate"/> at first. More than 1 s
+    /// (Kestrel's heartbeat). Default 5 s.</summary>
+    public TimeSpan MinRequestBodyDataRateGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Streamed answers one tenant may have open at once on this gateway process; one more is refused with
+    /// 429 <c>concurrent_streams_exceeded</c> before admission. Counted per process (a cluster-wide count would
+    /// add Redis round trips to every request): the cluster-wide cap is this times the number of gateways. 0: no
+    /// cap. Default 1,000.</summary>
+    [Range(0, int.MaxValue)]
+    public int MaxConcurrentStreamsPerTenant { get; set; } = 1000;
+
+    /// <summary>Provider response headers that describe the gateway's provider account (<c>openai-organization</c>,
+    /// <c>openai-project</c>, <c>anthropic-organization-id</c>, the provider's rate-limit headers) and
+    /// <c>set-cookie</c> are removed from answers; names listed here pass anyway. Default none.</summary>
+    public string[] PassResponseHeaders { get; set; } = [];
+
     public bool Drains(string tenantId)
         => (ClientDisconnectTenants.TryGetValue(tenantId, out var policy) ? policy : ClientDisconnect) == "drain";
 }

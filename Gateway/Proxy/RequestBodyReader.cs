@@ -64,10 +64,17 @@ internal static class RequestBodyReader
                 }
             }
         }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (BadHttpRequestException ex)
         {
+            // Kestrel's own refusals while reading: past its size limit, too slow (Proxy:MinRequestBodyDataRate),
+            // or a malformed chunked body. Kestrel closes the connection after the answer.
             ArrayPool<byte>.Shared.Return(buffer);
-            return (null, 0, GatewayError.BodyTooLarge(limit));
+            return (null, 0, ex.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => GatewayError.BodyTooLarge(limit),
+                StatusCodes.Status408RequestTimeout => GatewayError.RequestTimeout(),
+                _ => GatewayError.InvalidRequest("The request body could not be read: " + ex.Message),
+            });
         }
 
         return (buffer, length, null);
