@@ -8,9 +8,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet build fuzz/Gateway.Fuzz -c Release --nologo -v quiet >/dev/null
+dotnet build bench/Gateway.Fuzz -c Release --nologo -v quiet >/dev/null
 args=("$@")
 if [[ ${#args[@]} -eq 0 || "${args[0]}" == --* ]]; then
   args=(1000000 "${args[@]}")
 fi
-exec dotnet fuzz/Gateway.Fuzz/bin/Release/net10.0/Gateway.Fuzz.dll "${args[@]}"
+exec dotnet bench/Gateway.Fuzz/bin/Release/net10.0/Gateway.Fuzz.dll "${args[@]}"
