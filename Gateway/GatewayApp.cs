@@ -60,6 +60,7 @@ internal static class GatewayApp
         app.MapHealth();
         app.MapAdmin();
         app.MapProxy();
+        Telemetry.TelemetryExtensions.MapGatewayTelemetry(app);
         Meters.MeterEventEndpoints.MapMeterEvents(app);
         if (app.Services.GetRequiredService<UpstreamSelector>().UsesInProcessSimulator)
         {
@@ -163,6 +164,7 @@ internal static class GatewayApp
         services.AddSingleton<EventFactory>();
         services.AddSingleton<ProxyHandler>();
         services.AddHttpForwarder();
+        Telemetry.TelemetryExtensions.AddGatewayTelemetry(builder);
 
         var maxBody = configuration.GetValue<long?>($"{ProxyOptions.Section}:MaxRequestBodySize") ?? new ProxyOptions().MaxRequestBodySize;
         builder.WebHost.ConfigureKestrel(kestrel =>

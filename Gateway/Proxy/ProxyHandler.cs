@@ -37,7 +37,8 @@ internal sealed class ProxyHandler(
     IEventSink fallbackSink,
     TimeProvider time,
     IOptions<ProxyOptions> options,
-    ILogger<ProxyHandler> logger)
+    ILogger<ProxyHandler> logger,
+    Telemetry.GatewayTelemetry telemetry)
 {
     private readonly ProxyOptions _options = options.Value;
     private readonly ForwarderRequestConfig _requestConfig = new() { ActivityTimeout = options.Value.UpstreamTimeout };
@@ -49,6 +50,7 @@ internal sealed class ProxyHandler(
         var (identity, authError) = await authenticator.AuthenticateAsync(context.Request);
         if (identity is null)
         {
+            telemetry.Refused(authError!, null);
             await OpenAiErrorWriter.WriteAsync(context, authError!);
             return;
         }
@@ -110,6 +112,7 @@ internal sealed class ProxyHandler(
             var decision = await admission.AdmitAsync(request, context.RequestAborted);
             if (decision.Verdict == AdmissionVerdict.Refused)
             {
+                telemetry.Refused(decision.Error!, identity.TenantId);
                 await OpenAiErrorWriter.WriteAsync(context, decision.Error!);
                 return;
             }
@@ -146,6 +149,7 @@ internal sealed class ProxyHandler(
         var api = request.Api;
         var facts = request.Facts;
         var eventId = request.EventId;
+        using var activity = telemetry.StartRequest(request, upstream.Kind);
         var inject = facts.Stream && !facts.IncludeUsage && upstream.AcceptsStreamOptions && api is ApiKind.ChatCompletions or ApiKind.Completions;
         // What goes upstream: the pooled body itself (it outlives the forward), or the rewrite that asks for usage.
         var (sent, sentLength) = body is null ? ([], 0)
@@ -226,7 +230,7 @@ internal sealed class ProxyHandler(
             if (api != ApiKind.Models)
             {
                 await CompleteResponseAsync(context, clientGone); // the client does not wait for the settle
-                await SettleAsync(request, outcome, decision); // listing models uses no tokens: not metered
+                await SettleAsync(request, outcome, decision, activity); // listing models uses no tokens: not metered
             }
 
             await capture.DisposeAsync();
@@ -237,7 +241,7 @@ internal sealed class ProxyHandler(
     /// Debits and records in one script, off the request (the response is already complete); if Redis fails, the
     /// event still goes to Postgres by the in-process queue (the wallet then lags the ledger until reconciled).
     /// </summary>
-    private async Task SettleAsync(RequestContext request, RequestOutcome outcome, AdmissionDecision decision)
+    private async Task SettleAsync(RequestContext request, RequestOutcome outcome, AdmissionDecision decision, System.Diagnostics.Activity? activity)
     {
         MeteringEvent meteringEvent;
         try
@@ -249,6 +253,8 @@ internal sealed class ProxyHandler(
             logger.EventNotRecorded(request.EventId, ex); // a bug; never take the client's answer down with it
             return;
         }
+
+        telemetry.Settled(meteringEvent, request.Api, activity);
 
         if (decision.Verdict != AdmissionVerdict.Admitted)
         {
@@ -273,6 +279,7 @@ internal sealed class ProxyHandler(
                 // Redis failed (or anything unforeseen): the event must still be written, so it goes to Postgres
                 // by the in-process queue. If the script did run, the stream copy is deduplicated by event id.
                 logger.SettleFailed(meteringEvent.EventId, ex);
+                telemetry.Metering.RedisError();
                 await fallbackSink.WriteAsync(meteringEvent);
             }
         });
