@@ -61,6 +61,7 @@ internal static class GatewayApp
         app.MapAdmin();
         app.MapProxy();
         Telemetry.TelemetryExtensions.MapGatewayTelemetry(app);
+        app.MapAdminOpenApi();
         Meters.MeterEventEndpoints.MapMeterEvents(app);
         if (app.Services.GetRequiredService<UpstreamSelector>().UsesInProcessSimulator)
         {
@@ -165,6 +166,7 @@ internal static class GatewayApp
         services.AddSingleton<ProxyHandler>();
         services.AddHttpForwarder();
         Telemetry.TelemetryExtensions.AddGatewayTelemetry(builder);
+        services.AddAdminOpenApi();
 
         var maxBody = configuration.GetValue<long?>($"{ProxyOptions.Section}:MaxRequestBodySize") ?? new ProxyOptions().MaxRequestBodySize;
         builder.WebHost.ConfigureKestrel(kestrel =>
