@@ -71,7 +71,9 @@ public sealed class AdminOpenApiTests(GatewayFixture fixture)
     [Fact]
     public async Task Document_EqualsTheCheckedInCopy()
     {
-        var served = (await DocumentAsync()).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        var document = await DocumentAsync();
+        document.Remove("servers"); // the address the document was fetched from
+        var served = document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
         var file = Path.Combine(RepositoryRoot(), "docs", "openapi", "admin.json");
         if (Environment.GetEnvironmentVariable("GATEWAY_UPDATE_OPENAPI") == "1")
         {
