@@ -62,6 +62,7 @@ internal static class GatewayApp
         app.MapProxy();
         Telemetry.TelemetryExtensions.MapGatewayTelemetry(app);
         app.MapAdminOpenApi();
+        Dashboard.DashboardEndpoints.MapDashboard(app);
         Meters.MeterEventEndpoints.MapMeterEvents(app);
         if (app.Services.GetRequiredService<UpstreamSelector>().UsesInProcessSimulator)
         {
