@@ -168,6 +168,7 @@ internal static class GatewayApp
         services.AddHttpForwarder();
         Telemetry.TelemetryExtensions.AddGatewayTelemetry(builder);
         services.AddAdminOpenApi();
+        GracefulShutdown.Register(builder);
 
         var maxBody = configuration.GetValue<long?>($"{ProxyOptions.Section}:MaxRequestBodySize") ?? new ProxyOptions().MaxRequestBodySize;
         builder.WebHost.ConfigureKestrel(kestrel =>
