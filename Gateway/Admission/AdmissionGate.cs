@@ -82,7 +82,15 @@ internal sealed partial class AdmissionGate(
         catch (Exception ex) when (ex is RedisException or TimeoutException or Npgsql.NpgsqlException)
         {
             AdmissionUnavailable(logger, ex);
-            metrics.RedisError();
+            if (ex is Npgsql.NpgsqlException)
+            {
+                metrics.PostgresError(); // rebuilding a wallet from the ledger
+            }
+            else
+            {
+                metrics.RedisError();
+            }
+
             return _options.FailOpen || _options.FailOpenTenants.Contains(identity.TenantId, StringComparer.Ordinal)
                 ? new AdmissionDecision(AdmissionVerdict.Bypassed, Price: price, InputEstimate: input, AdmittedAt: now, MarkupBp: markup)
                 : AdmissionDecision.Refuse(GatewayError.MeteringUnavailable());
