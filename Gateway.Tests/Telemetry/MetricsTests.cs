@@ -81,10 +81,48 @@ public sealed class MetricsTests
         Assert.DoesNotContain(keyId, metrics.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Metrics_PostgresDown_StoreErrorsAndTheBacklogRiseThenDrain()
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(TestServices.Postgres);
+        await using var gate = new TcpGate("127.0.0.1", builder.Port);
+        builder.Port = gate.Port;
+        builder.Timeout = 2;
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = TestServices.RedisDatabase(14), // no other gateway drains this backlog
+            ["ConnectionStrings:Postgres"] = builder.ConnectionString,
+            ["Telemetry:BacklogInterval"] = "00:00:00.100",
+            ["Sink:RetryDelay"] = "00:00:00.050",
+            ["Sink:MaxRetryDelay"] = "00:00:00.300",
+        });
+        await GatewayFixture.PriceSimulatedModelsAsync(gateway);
+        var (tenant, key, _) = await gateway.NewTenantAsync();
+        using var client = gateway.Client(key);
+
+        gate.Close();
+        for (var i = 0; i < 3; i++)
+        {
+            var served = await client.PostAsJsonAsync("/v1/chat/completions", new { model = "sim-1", max_tokens = 2, messages = new[] { new { role = "user", content = "wait" } } });
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await gateway.Admin.GetAsync($"/admin/tenants/{tenant}/limits")).StatusCode);
+        var down = await ScrapeUntilAsync(gateway, m => m.Sum("gateway_events_backlog", ("queue", "redis_stream")) >= 3 && m.Sum("gateway_store_errors_total", ("store", "postgres")) >= 2);
+        gate.Open();
+        await gateway.EventsAsync(tenant, 3, TimeSpan.FromSeconds(20));
+        var up = await ScrapeUntilAsync(gateway, m => m.Sum("gateway_events_backlog", ("queue", "redis_stream")) == 0);
+
+        Assert.True(down.Sum("gateway_events_backlog", ("queue", "redis_stream")) >= 3);
+        Assert.True(down.Sum("gateway_store_errors_total", ("store", "postgres")) >= 2); // the admin call and the flusher's retries
+        Assert.Equal(0, up.Sum("gateway_events_backlog", ("queue", "redis_stream")));
+        Assert.True(up.Has("gateway_events_backlog", ("queue", "in_process")));
+    }
+
     private static async Task<PrometheusText> ScrapeUntilAsync(GatewayHost gateway, Func<PrometheusText, bool> ready)
     {
         using var http = new HttpClient { BaseAddress = new Uri(gateway.BaseUrl) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)
         {
             var response = await http.GetAsync("/metrics");
