@@ -11,6 +11,7 @@ const PALETTE = ['#3b6fd8', '#e8833a', '#2aa876', '#c2417b', '#8a63d2', '#d4b12f
 const $ = (id) => document.getElementById(id);
 const charts = {};
 const state = { ready: false, tenant: null, data: null };
+let loads = 0; // a newer load (another tenant or range) wins over one still in flight
 window.__dashboard = state; // read by the browser test
 
 function show(id, visible) { $(id).hidden = !visible; }
@@ -99,6 +100,7 @@ async function load() {
   state.ready = false;
   show('error', false);
   const { from, to, days } = range();
+  const mine = ++loads;
   try {
     const [byModel, byFeature, byUser, wallet, limits, events] = await Promise.all([
       get('/admin/usage', { tenant, from, to, group_by: 'model', window: 'day' }),
@@ -108,6 +110,7 @@ async function load() {
       get(`/admin/tenants/${encodeURIComponent(tenant)}/limits`),
       recentEvents(tenant, 15),
     ]);
+    if (mine !== loads) return;
     const models = sumBy(byModel.data, 'model');
     const series = (measure) => models.map((m) => ({
       label: m.name,
@@ -153,7 +156,7 @@ async function load() {
       ready: true,
     });
   } catch (error) {
-    fail(error);
+    if (mine === loads) fail(error);
   }
 }
 
@@ -162,10 +165,15 @@ async function start() {
   show('controls', true);
   try {
     const tenants = await loadTenants();
+    // A tenant named in the fragment (#tenant=acme, a bookmark) is shown at once; otherwise the one that spent most
+    // is offered, and shown when asked for: usage may name a tenant that no longer exists.
     const wanted = new URLSearchParams(location.hash.slice(1)).get('tenant');
-    $('tenant').value = wanted ?? $('tenant').value ?? tenants[0] ?? '';
-    if (!$('tenant').value && tenants.length) $('tenant').value = tenants[0];
-    await load();
+    if (wanted) {
+      $('tenant').value = wanted;
+      await load();
+    } else if (!$('tenant').value && tenants.length) {
+      $('tenant').value = tenants[0];
+    }
   } catch (error) {
     fail(error);
   }
