@@ -61,6 +61,9 @@ internal static class GatewayApp
         app.MapHealth();
         app.MapAdmin();
         app.MapProxy();
+        Telemetry.TelemetryExtensions.MapGatewayTelemetry(app);
+        app.MapAdminOpenApi();
+        Dashboard.DashboardEndpoints.MapDashboard(app);
         Meters.MeterEventEndpoints.MapMeterEvents(app);
         if (app.Services.GetRequiredService<UpstreamSelector>().UsesInProcessSimulator)
         {
@@ -169,6 +172,9 @@ internal static class GatewayApp
         services.AddSingleton<EventFactory>();
         services.AddSingleton<ProxyHandler>();
         services.AddHttpForwarder();
+        Telemetry.TelemetryExtensions.AddGatewayTelemetry(builder);
+        services.AddAdminOpenApi();
+        GracefulShutdown.Register(builder);
 
         services.AddSingleton<TenantStreamLimiter>();
         services.AddSingleton<ResponseHeaderPolicy>();

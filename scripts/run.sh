@@ -31,6 +31,7 @@ cat <<TXT
   Demo tenant:  demo
   Demo key:     $DEMO_KEY
   Admin token:  $ADMIN_TOKEN
+  Dashboard:    $URL/dashboard/   (paste the admin token)   Metrics: $URL/metrics
   Upstream:     ${Providers__openai__BaseUrl:-the built-in simulated provider (models sim-1, sim-mini, sim-reasoner, sim-embed)}
 
   Try it:

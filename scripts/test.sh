@@ -5,6 +5,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 GATEWAY_REDIS_CLUSTER_NEEDED=1 source scripts/services.sh
+bash scripts/browser.sh    # Debian's chromium, for the dashboard's browser test
+bash scripts/dashboard.sh  # the dashboard bundle and playwright-core (npm ci)
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log="$(mktemp)"

@@ -9,7 +9,7 @@ namespace Gateway.Metering.Sink;
 /// </summary>
 internal static class BatchRetry
 {
-    public static async Task WriteAsync(PostgresEventWriter writer, IReadOnlyList<MeteringEvent> batch, SinkOptions options, TimeProvider time, ILogger logger, CancellationToken abort)
+    public static async Task WriteAsync(PostgresEventWriter writer, IReadOnlyList<MeteringEvent> batch, SinkOptions options, TimeProvider time, ILogger logger, CancellationToken abort, Telemetry.MeteringMetrics? metrics = null)
     {
         var delay = options.RetryDelay;
         for (var attempt = 1; ; attempt++)
@@ -18,11 +18,13 @@ internal static class BatchRetry
             {
                 var inserted = await writer.WriteAsync(batch, abort);
                 logger.BatchWritten(inserted, batch.Count);
+                metrics?.Written(batch, time.GetUtcNow());
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.BatchFailed(ex, batch.Count, attempt, delay);
+                metrics?.PostgresError();
                 await Task.Delay(delay, time, abort);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxRetryDelay.Ticks));
             }

@@ -20,7 +20,8 @@ internal sealed class EventFlusherService(
     IOptions<SinkOptions> options,
     TimeProvider time,
     SettleTracker settles,
-    ILogger<EventFlusherService> logger) : IHostedLifecycleService, IDisposable
+    ILogger<EventFlusherService> logger,
+    Telemetry.MeteringMetrics? metrics = null) : IHostedLifecycleService, IDisposable
 {
     private readonly SinkOptions _options = options.Value;
     private readonly CancellationTokenSource _abort = new();
@@ -98,7 +99,7 @@ internal sealed class EventFlusherService(
 
     private async Task WriteWithRetryAsync(List<MeteringEvent> batch, CancellationToken abort)
     {
-        await BatchRetry.WriteAsync(writer, batch, _options, time, logger, abort);
+        await BatchRetry.WriteAsync(writer, batch, _options, time, logger, abort, metrics);
         batch.Clear();
     }
 

@@ -20,7 +20,8 @@ internal sealed class StreamFlusherService(
     IOptions<SinkOptions> options,
     TimeProvider time,
     SettleTracker settles,
-    ILogger<StreamFlusherService> logger) : IHostedLifecycleService, IDisposable
+    ILogger<StreamFlusherService> logger,
+    Telemetry.MeteringMetrics? metrics = null) : IHostedLifecycleService, IDisposable
 {
     public const string Group = "flushers";
 
@@ -90,6 +91,7 @@ internal sealed class StreamFlusherService(
                 }
 
                 logger.StreamReadFailed(ex, delay);
+                metrics?.RedisError();
                 await Task.WhenAny(Task.Delay(delay, time, abort), _stopping.Task);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
                 continue;
@@ -125,6 +127,7 @@ internal sealed class StreamFlusherService(
                 // Written but not acknowledged: the entries stay pending and are claimed and written again later
                 // (harmless: event ids are unique). The loop must survive any Redis failure.
                 logger.AcknowledgeFailed(ex, entries.Count);
+                metrics?.RedisError();
                 await Task.WhenAny(Task.Delay(delay, time, abort), _stopping.Task);
             }
         }
@@ -150,7 +153,7 @@ internal sealed class StreamFlusherService(
 
         if (events.Count > 0)
         {
-            await BatchRetry.WriteAsync(writer, events, _options, time, logger, abort);
+            await BatchRetry.WriteAsync(writer, events, _options, time, logger, abort, metrics);
         }
 
         await AcknowledgeAsync(db, entries);

@@ -17,6 +17,22 @@ internal sealed class GatewayProcess : IDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>What the process wrote to stdout and stderr, line by line.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Output { get; private init; } = new();
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>SIGTERM: the graceful stop a service manager sends.</summary>
+    public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var limit = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(limit.Token);
+    }
+
     public static async Task<GatewayProcess> StartAsync(IDictionary<string, string> settings)
     {
         var port = FreePort();
@@ -42,8 +58,9 @@ internal sealed class GatewayProcess : IDisposable
         }
 
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var http = new HttpClient();
@@ -53,7 +70,7 @@ internal sealed class GatewayProcess : IDisposable
             {
                 if ((await http.GetAsync(baseUrl + "/healthz")).IsSuccessStatusCode)
                 {
-                    return new GatewayProcess(process, baseUrl);
+                    return new GatewayProcess(process, baseUrl) { Output = output };
                 }
             }
             catch (HttpRequestException)

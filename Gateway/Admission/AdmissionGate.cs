@@ -25,7 +25,8 @@ internal sealed partial class AdmissionGate(
     EventFactory events,
     TimeProvider time,
     IOptions<AdmissionOptions> options,
-    ILogger<AdmissionGate> logger)
+    ILogger<AdmissionGate> logger,
+    Metering.Telemetry.MeteringMetrics metrics)
 {
     private readonly AdmissionOptions _options = options.Value;
 
@@ -81,6 +82,15 @@ internal sealed partial class AdmissionGate(
         catch (Exception ex) when (ex is RedisException or TimeoutException or Npgsql.NpgsqlException)
         {
             AdmissionUnavailable(logger, ex);
+            if (ex is Npgsql.NpgsqlException)
+            {
+                metrics.PostgresError(); // rebuilding a wallet from the ledger
+            }
+            else
+            {
+                metrics.RedisError();
+            }
+
             return _options.FailOpen || _options.FailOpenTenants.Contains(identity.TenantId, StringComparer.Ordinal)
                 ? new AdmissionDecision(AdmissionVerdict.Bypassed, Price: price, InputEstimate: input, AdmittedAt: now, MarkupBp: markup)
                 : AdmissionDecision.Refuse(GatewayError.MeteringUnavailable());

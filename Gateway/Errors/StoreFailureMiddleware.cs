@@ -10,7 +10,7 @@ namespace Gateway.Errors;
 /// </summary>
 internal sealed partial class StoreFailureMiddleware(RequestDelegate next, ILogger<StoreFailureMiddleware> logger)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public async Task InvokeAsync(HttpContext context, Metering.Telemetry.MeteringMetrics metrics)
     {
         try
         {
@@ -19,6 +19,15 @@ internal sealed partial class StoreFailureMiddleware(RequestDelegate next, ILogg
         catch (Exception ex) when (ex is NpgsqlException or RedisException or TimeoutException && !context.Response.HasStarted)
         {
             StoreFailed(logger, context.Request.Path, ex);
+            if (ex is NpgsqlException)
+            {
+                metrics.PostgresError();
+            }
+            else
+            {
+                metrics.RedisError();
+            }
+
             context.Response.Clear();
             await OpenAiErrorWriter.WriteAsync(context, GatewayError.StoreUnavailable());
         }

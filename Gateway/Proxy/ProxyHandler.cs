@@ -39,7 +39,8 @@ internal sealed class ProxyHandler(
     IOptions<ProxyOptions> options,
     TenantStreamLimiter streams,
     ResponseHeaderPolicy responseHeaders,
-    ILogger<ProxyHandler> logger)
+    ILogger<ProxyHandler> logger,
+    Telemetry.GatewayTelemetry telemetry)
 {
     private readonly ProxyOptions _options = options.Value;
     private readonly ForwarderRequestConfig _requestConfig = new() { ActivityTimeout = options.Value.UpstreamTimeout };
@@ -51,6 +52,7 @@ internal sealed class ProxyHandler(
         var (identity, authError) = await authenticator.AuthenticateAsync(context.Request);
         if (identity is null)
         {
+            telemetry.Refused(authError!, null);
             await OpenAiErrorWriter.WriteAsync(context, authError!);
             return;
         }
@@ -130,6 +132,7 @@ internal sealed class ProxyHandler(
             var decision = await admission.AdmitAsync(request, context.RequestAborted);
             if (decision.Verdict == AdmissionVerdict.Refused)
             {
+                telemetry.Refused(decision.Error!, identity.TenantId);
                 await OpenAiErrorWriter.WriteAsync(context, decision.Error!);
                 return;
             }
@@ -173,6 +176,7 @@ internal sealed class ProxyHandler(
         var api = request.Api;
         var facts = request.Facts;
         var eventId = request.EventId;
+        using var activity = telemetry.StartRequest(request, upstream.Kind);
         var inject = facts.Stream && !facts.IncludeUsage && upstream.AcceptsStreamOptions && api is ApiKind.ChatCompletions or ApiKind.Completions;
         // What goes upstream: the pooled body itself (it outlives the forward), or the rewrite that asks for usage.
         var (sent, sentLength) = body is null ? ([], 0)
@@ -253,7 +257,7 @@ internal sealed class ProxyHandler(
             if (api != ApiKind.Models)
             {
                 await CompleteResponseAsync(context, clientGone); // the client does not wait for the settle
-                await SettleAsync(request, outcome, decision); // listing models uses no tokens: not metered
+                await SettleAsync(request, outcome, decision, activity); // listing models uses no tokens: not metered
             }
 
             await capture.DisposeAsync();
@@ -264,7 +268,7 @@ internal sealed class ProxyHandler(
     /// Debits and records in one script, off the request (the response is already complete); if Redis fails, the
     /// event still goes to Postgres by the in-process queue (the wallet then lags the ledger until reconciled).
     /// </summary>
-    private async Task SettleAsync(RequestContext request, RequestOutcome outcome, AdmissionDecision decision)
+    private async Task SettleAsync(RequestContext request, RequestOutcome outcome, AdmissionDecision decision, System.Diagnostics.Activity? activity)
     {
         MeteringEvent meteringEvent;
         try
@@ -276,6 +280,8 @@ internal sealed class ProxyHandler(
             logger.EventNotRecorded(request.EventId, ex); // a bug; never take the client's answer down with it
             return;
         }
+
+        telemetry.Settled(meteringEvent, request.Api, activity);
 
         if (decision.Verdict != AdmissionVerdict.Admitted)
         {
@@ -300,6 +306,7 @@ internal sealed class ProxyHandler(
                 // Redis failed (or anything unforeseen): the event must still be written, so it goes to Postgres
                 // by the in-process queue. If the script did run, the stream copy is deduplicated by event id.
                 logger.SettleFailed(meteringEvent.EventId, ex);
+                telemetry.Metering.RedisError();
                 await fallbackSink.WriteAsync(meteringEvent);
             }
         });
