@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Builds the usage dashboard's bundle (dashboard/src → Gateway/Dashboard/wwwroot/app.js, Chart.js included; no CDN)
+# Builds the usage dashboard's bundle (Gateway/Dashboard/web/src → Gateway/Dashboard/wwwroot/app.js, Chart.js included; no CDN)
 # and installs what its browser test needs (playwright-core; the browser is Debian's chromium, see browser.sh).
 # The built bundle is committed, so building the gateway needs no npm; this rebuilds it from the locked sources.
 # Safe to run again: npm ci from package-lock.json, no download of any browser.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT/dashboard"
+cd "$ROOT/Gateway/Dashboard/web"
 if ! command -v npm >/dev/null 2>&1; then
   echo "[dashboard] npm is not installed: keeping the committed bundle" >&2
   exit 0

@@ -38,7 +38,7 @@ internal static class CliProcess
         var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var dll = Path.Combine(dir.FullName, "Gateway.Cli", "bin", configuration, "net10.0", "gatewayctl.dll");
+            var dll = Path.Combine(dir.FullName, "scripts", "gatewayctl", "bin", configuration, "net10.0", "gatewayctl.dll");
             if (File.Exists(Path.Combine(dir.FullName, "gateway.sln")) && File.Exists(dll))
             {
                 return dll;

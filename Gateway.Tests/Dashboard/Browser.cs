@@ -3,12 +3,12 @@ using System.Text.Json;
 
 namespace Gateway.Tests.Dashboard;
 
-/// <summary>Runs dashboard/e2e/check.mjs (node + playwright-core + Debian's Chromium) and returns its JSON report.</summary>
+/// <summary>Runs Gateway/Dashboard/web/e2e/check.mjs (node + playwright-core + Debian's Chromium) and returns its JSON report.</summary>
 internal static class Browser
 {
     public static string Chromium => Environment.GetEnvironmentVariable("GATEWAY_CHROMIUM") ?? "/usr/bin/chromium";
 
-    public static string DashboardDir => Path.Combine(RepositoryRoot(), "dashboard");
+    public static string DashboardDir => Path.Combine(RepositoryRoot(), "Gateway", "Dashboard", "web");
 
     public static async Task<JsonElement> CheckAsync(string gatewayUrl, string adminToken, string tenant, string screenshot)
     {

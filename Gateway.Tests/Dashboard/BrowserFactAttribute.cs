@@ -19,7 +19,7 @@ internal sealed class BrowserFactAttribute : FactAttribute
         }
         else if (!Directory.Exists(Path.Combine(Browser.DashboardDir, "node_modules", "playwright-core")))
         {
-            Skip = "dashboard/node_modules is missing (scripts/dashboard.sh installs it)";
+            Skip = "Gateway/Dashboard/web/node_modules is missing (scripts/dashboard.sh installs it)";
         }
     }
 }

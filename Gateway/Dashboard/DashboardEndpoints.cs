@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace Gateway.Dashboard;
 
 /// <summary>
-/// <c>GET /dashboard/</c>: the usage dashboard, three static files embedded in the assembly (built from dashboard/
+/// <c>GET /dashboard/</c>: the usage dashboard, three static files embedded in the assembly (built from Gateway/Dashboard/web/
 /// by scripts/dashboard.sh). The page holds no data: it asks for the admin token and calls the admin JSON API with
 /// it as a bearer header, so the files themselves need no auth. A strict Content-Security-Policy allows scripts,
 /// styles and requests from this origin only.
