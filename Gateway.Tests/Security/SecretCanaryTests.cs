@@ -11,7 +11,7 @@ namespace Gateway.Tests.Security;
 /// Recognisable secrets through every route and failure, then every byte the gateway emitted is searched: the
 /// answers (headers and bodies), what the providers received, every log entry at Trace level, and what it wrote to
 /// Redis and Postgres (the raw protocol bytes through a recording relay, and the stored rows). No secret, prompt or
-/// completion may appear anywhere it should not. (The gateway has no metrics endpoint yet.)
+/// completion may appear anywhere it should not, the Prometheus metrics included.
 /// </summary>
 public sealed class SecretCanaryTests
 {
@@ -127,6 +127,8 @@ public sealed class SecretCanaryTests
         var redisBytes = Encoding.UTF8.GetString(redisRelay.Sent());
         var postgresBytes = Encoding.UTF8.GetString(postgresRelay.Sent());
         var logged = logs.All;
+        using var scraper = new HttpClient { BaseAddress = new Uri(gateway.BaseUrl) };
+        var metrics = await scraper.GetStringAsync("/metrics");
 
         // The search is over real traffic: each place holds what it should.
         Assert.Contains(Completion, answers.ToString(), StringComparison.Ordinal);
@@ -135,6 +137,7 @@ public sealed class SecretCanaryTests
         Assert.Contains(tenant, redisBytes, StringComparison.Ordinal);
         Assert.Contains(tenant, postgresBytes, StringComparison.Ordinal);
         Assert.Contains(eventIds[0], rows, StringComparison.Ordinal);
+        Assert.Contains("gateway_tokens_total", metrics, StringComparison.Ordinal);
         Assert.Contains(logs.Entries, e => e.Contains("Yarp.ReverseProxy", StringComparison.Ordinal));
         Assert.Contains(logs.Entries, e => e.Contains("Gateway.Proxy.ProxyHandler", StringComparison.Ordinal)); // the dead provider's failure
 
@@ -144,6 +147,7 @@ public sealed class SecretCanaryTests
         Assert.Empty(Found([.. secrets, Prompt, Completion], redisBytes));
         Assert.Empty(Found([.. secrets, Prompt, Completion], postgresBytes));
         Assert.Empty(Found([.. secrets, Prompt, Completion], rows));
+        Assert.Empty(Found([.. secrets, Prompt, Completion], metrics));
 
         async Task WaitForEventsAsync(List<string> ids)
         {
