@@ -88,6 +88,7 @@ public sealed class StreamCapTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         await BadInputTests.AssertOpenAiError(refused, "concurrent_streams_exceeded");
         Assert.True(refused.Headers.RetryAfter is not null);
+        Assert.Contains("reason=\"concurrent_streams_exceeded\"", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
         using (var unstreamed = await SendAsync(client, stream: false))
         {
             Assert.Equal(HttpStatusCode.OK, unstreamed.StatusCode); // only streams count

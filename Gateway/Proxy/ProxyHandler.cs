@@ -123,7 +123,9 @@ internal sealed class ProxyHandler(
                 streamSlot = streams.TryAcquire(identity.TenantId);
                 if (!streamSlot)
                 {
-                    await OpenAiErrorWriter.WriteAsync(context, GatewayError.TooManyStreams(_options.MaxConcurrentStreamsPerTenant));
+                    var tooMany = GatewayError.TooManyStreams(_options.MaxConcurrentStreamsPerTenant);
+                    telemetry.Refused(tooMany, identity.TenantId);
+                    await OpenAiErrorWriter.WriteAsync(context, tooMany);
                     return;
                 }
             }
