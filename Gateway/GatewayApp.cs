@@ -4,6 +4,7 @@ using Gateway.Alerts;
 using Gateway.Auth;
 using Gateway.Capture;
 using Gateway.Health;
+using Gateway.Meters;
 using Gateway.Metering.Events;
 using Gateway.Metering.Rating;
 using Gateway.Metering.Wallets;
@@ -64,7 +65,7 @@ internal static class GatewayApp
         Telemetry.TelemetryExtensions.MapGatewayTelemetry(app);
         app.MapAdminOpenApi();
         Dashboard.DashboardEndpoints.MapDashboard(app);
-        Meters.MeterEventEndpoints.MapMeterEvents(app);
+        app.MapMeterEvents();
         if (app.Services.GetRequiredService<UpstreamSelector>().UsesInProcessSimulator)
         {
             app.MapSimulator(UpstreamSelector.InProcessPrefix);
@@ -125,19 +126,8 @@ internal static class GatewayApp
         services.AddSingleton<WalletLedger>();
         services.AddSingleton<WalletRebuilder>();
         services.AddSingleton<WalletPosting>();
-        services.AddSingleton<Gateway.Metering.Billing.PlanCatalog>();
-        services.AddSingleton<Gateway.Metering.Billing.PlanCredits>();
         services.AddSingleton<CreditExpiry>();
-        services.AddOptions<Gateway.Metering.Billing.BillingOptions>().BindConfiguration(Gateway.Metering.Billing.BillingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHostedService<Gateway.Metering.Billing.BillingScheduleService>();
-        services.AddSingleton<Gateway.Metering.Billing.BilledEventReader>();
-        services.AddSingleton<Gateway.Metering.Billing.Rerater>();
-        services.AddSingleton<Gateway.Metering.Billing.InvoiceBuilder>();
-        services.AddSingleton<Gateway.Metering.Billing.InvoiceStore>();
-        services.AddSingleton<Gateway.Metering.Billing.InvoiceCloser>();
-        services.AddSingleton<Gateway.Metering.Aggregation.UsageReader>();
-        services.AddSingleton<Gateway.Metering.Meters.MeterCatalog>();
-        services.AddSingleton<Gateway.Metering.Meters.MeterEventWriter>();
+        services.AddBilling();
         services.AddSingleton<SettleTracker>();
         services.AddSingleton<Reconciler>();
         services.AddSingleton(sp => new ReconciliationService(
