@@ -72,6 +72,12 @@ internal sealed class TcpGate : IAsyncDisposable
             await outbound.ConnectAsync(_target);
             lock (_open)
             {
+                if (!_isOpen)
+                {
+                    inbound.Dispose(); // closed while this one was connecting: it must not outlive the outage
+                    return;
+                }
+
                 _open.Add(inbound);
                 _open.Add(outbound);
             }

@@ -7,7 +7,8 @@ internal static class TestServices
     /// <summary>Redis database 1: a gateway started by run.sh (database 0) never consumes the tests' event streams.</summary>
     public static string Redis => RedisDatabase(1);
 
-    /// <summary>A Redis database of its own, for tests that must not share streams with any other gateway.</summary>
+    /// <summary>A Redis database of its own, for tests that must not share streams with any other gateway. Each
+    /// number belongs to one test file (checked by <c>TestDatabasesTests</c>); free: 2 to 5.</summary>
     public static string RedisDatabase(int database)
         => (Environment.GetEnvironmentVariable("GATEWAY_REDIS") ?? "127.0.0.1:6380") + ",defaultDatabase=" + database;
 

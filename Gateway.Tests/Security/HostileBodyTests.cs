@@ -68,7 +68,7 @@ public sealed class HostileBodyTests(GatewayFixture fixture)
     {
         // Postgres text refuses NUL: stored as sent, this event would fail its batch again and again (a Redis
         // database of its own, so a regression cannot wedge the other tests' stream).
-        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = TestServices.RedisDatabase(13) });
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = TestServices.RedisDatabase(6) });
         await GatewayFixture.PriceSimulatedModelsAsync(gateway);
         var (tenant, key, _) = await gateway.NewTenantAsync();
         using var client = gateway.Client(key);

@@ -38,7 +38,7 @@ public sealed class SecretCanaryTests
         await using var gateway = await GatewayHost.StartAsync(
             new Dictionary<string, string?>
             {
-                ["ConnectionStrings:Redis"] = $"127.0.0.1:{redisRelay.Port},defaultDatabase=12",
+                ["ConnectionStrings:Redis"] = $"127.0.0.1:{redisRelay.Port},defaultDatabase=15",
                 ["ConnectionStrings:Postgres"] = relayed.ConnectionString,
                 ["Logging:LogLevel:Default"] = "Trace",
                 ["Logging:LogLevel:Microsoft"] = "Trace",
