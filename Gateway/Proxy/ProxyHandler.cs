@@ -37,9 +37,12 @@ internal sealed class ProxyHandler(
     IEventSink fallbackSink,
     TimeProvider time,
     IOptions<ProxyOptions> options,
+    IOptions<MeteringOptions> metering,
+    UnmeteredForwarder unmetered,
     ILogger<ProxyHandler> logger)
 {
     private readonly ProxyOptions _options = options.Value;
+    private readonly bool _metered = metering.Value.Enabled;
     private readonly ForwarderRequestConfig _requestConfig = new() { ActivityTimeout = options.Value.UpstreamTimeout };
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Upstream, ProviderTransformer> _transformers = new();
 
@@ -103,6 +106,12 @@ internal sealed class ProxyHandler(
             if (upstream is null)
             {
                 await OpenAiErrorWriter.WriteAsync(context, GatewayError.NoProvider(api.ToString()));
+                return;
+            }
+
+            if (!_metered)
+            {
+                await unmetered.ForwardAsync(context, upstream, pooled, length); // Metering:Enabled=false
                 return;
             }
 
