@@ -28,12 +28,19 @@ internal static class StreamBench
         {
             var myTtft = new List<long>();
             var myGaps = new List<long>();
+            var first = true; // a new connection's first stream (connect, first request) is not a sample
             while (Stopwatch.GetTimestamp() < until)
             {
                 var result = await OneAsync(client, url, tokens, delayMs, CancellationToken.None);
                 if (result.Error is not null || !result.Done || result.ContentChunks != tokens)
                 {
                     Interlocked.Increment(ref errors);
+                    continue;
+                }
+
+                if (first)
+                {
+                    first = false;
                     continue;
                 }
 
