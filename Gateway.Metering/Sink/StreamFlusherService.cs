@@ -224,7 +224,7 @@ internal sealed class StreamFlusherService(
 
         try
         {
-            return JsonSerializer.Deserialize((string)json!, EventJsonContext.Default.MeteringEvent);
+            return JsonSerializer.Deserialize(((ReadOnlyMemory<byte>)json).Span, EventJsonContext.Default.MeteringEvent); // UTF-8 as stored
         }
         catch (JsonException)
         {

@@ -270,7 +270,7 @@ internal sealed class ProxyHandler(
         {
             try
             {
-                var json = JsonSerializer.Serialize(meteringEvent, EventJsonContext.Default.MeteringEvent);
+                var json = JsonSerializer.SerializeToUtf8Bytes(meteringEvent, EventJsonContext.Default.MeteringEvent); // UTF-8, as Redis stores it
                 var tokenDelta = (meteringEvent.Billable ? meteringEvent.TotalTokens : 0) - decision.ReservedTokens;
                 if (await wallets.SettleAsync(tenantId, meteringEvent.EventId.ToString(), meteringEvent.CostMicros, tokenDelta, decision.AdmittedAt, json, meteringEvent.Model ?? "", meteringEvent.Billable ? Rater.TierTokens(meteringEvent.Usage) : 0) is null)
                 {
