@@ -307,27 +307,37 @@ internal sealed class JsonResponseScanner : IDisposable
             return;
         }
 
-        var value = reader.GetString() ?? string.Empty;
-        var room = _textLimit - _text.Length;
-        if (room >= value.Length)
+        // Unescaped into a pooled buffer, not a string per delta: this runs on every chunk of every stream.
+        var needed = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        var chars = ArrayPool<char>.Shared.Rent(Math.Max(needed, 16));
+        try
         {
-            _text.Append(value);
-            return;
-        }
+            var value = chars.AsSpan(0, reader.CopyString(chars));
+            var room = _textLimit - _text.Length;
+            if (room >= value.Length)
+            {
+                _text.Append(value);
+                return;
+            }
 
-        if (room > 0)
+            if (room > 0)
+            {
+                _text.Append(value[..room]);
+            }
+
+            TextOverflowChars += value.Length - Math.Max(room, 0);
+        }
+        finally
         {
-            _text.Append(value, 0, room);
+            ArrayPool<char>.Shared.Return(chars);
         }
-
-        TextOverflowChars += value.Length - Math.Max(room, 0);
     }
 
     private void StartMirror(ref Utf8JsonReader reader, bool groq)
     {
         _mirrorBuffer ??= new ArrayBufferWriter<byte>(256);
         _mirrorBuffer.ResetWrittenCount();
-        _mirror = new Utf8JsonWriter(_mirrorBuffer);
+        _mirror = new Utf8JsonWriter(_mirrorBuffer); // usage comes once a document: not worth pooling
         _mirrorDepth = reader.CurrentDepth;
         _mirrorIsGroq = groq;
         _mirror.WriteStartObject();
@@ -342,7 +352,10 @@ internal sealed class JsonResponseScanner : IDisposable
             case JsonTokenType.StartArray: writer.WriteStartArray(); break;
             case JsonTokenType.EndArray: writer.WriteEndArray(); break;
             case JsonTokenType.EndObject: writer.WriteEndObject(); break;
+            // Names and strings straight from their UTF-8 unless escaped (the writer escapes the same either way).
+            case JsonTokenType.PropertyName when !reader.ValueIsEscaped && !reader.HasValueSequence: writer.WritePropertyName(reader.ValueSpan); break;
             case JsonTokenType.PropertyName: writer.WritePropertyName(reader.GetString()!); break;
+            case JsonTokenType.String when !reader.ValueIsEscaped && !reader.HasValueSequence: writer.WriteStringValue(reader.ValueSpan); break;
             case JsonTokenType.String: writer.WriteStringValue(reader.GetString()); break;
             case JsonTokenType.Number: writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true); break;
             case JsonTokenType.True: writer.WriteBooleanValue(true); break;
