@@ -11,6 +11,9 @@ SIM_PORT="${BENCH_SIM_PORT:-9100}"
 ADMIN_TOKEN="bench-admin-token-0123456789"
 KEY="sk-gw-bench$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)"
 BENCH_PIDS=()
+# The runtime tiers a method up only after a quiet spell with no new JIT work, ten times longer on one core; a pinned
+# gateway then runs unoptimised code for seconds to minutes under load. Same setting as run.sh and the Dockerfile.
+export DOTNET_TC_CallCountingDelayMs="${DOTNET_TC_CallCountingDelayMs:-0}"
 service_pids() { # this bench's own Redis and PostgreSQL (postmaster and its children), not every server on the machine
   local port pid
   for port in "${GATEWAY_REDIS##*:}" "$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$GATEWAY_POSTGRES")"; do
