@@ -97,6 +97,9 @@ internal static class GatewayApp
             .Validate(o => o.SweepInterval >= TimeSpan.FromMilliseconds(100), "Admission:SweepInterval must be at least 00:00:00.1.")
             .Validate(o => o.MaxOutputTokens.Values.All(v => v > 0), "Admission:MaxOutputTokens values must be positive.")
             .ValidateOnStart();
+        services.AddOptions<MeteringOptions>().BindConfiguration(MeteringOptions.Section)
+            .Validate<IOptions<AdmissionOptions>>((m, a) => m.Enabled || !a.Value.Enabled, "Metering:Enabled=false needs Admission:Enabled=false as well (no metering means no wallet or quota checks).")
+            .ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section)
             .Validate(o => TenantEndpoints.TenantId().IsMatch(o.TenantId), "Demo:TenantId must match [a-z0-9][a-z0-9_-]{0,63}.")
             .ValidateOnStart();
@@ -161,6 +164,7 @@ internal static class GatewayApp
         services.AddSingleton<UpstreamClient>();
         services.AddSingleton<EventFactory>();
         services.AddSingleton<ProxyHandler>();
+        services.AddSingleton<UnmeteredForwarder>();
         services.AddHttpForwarder();
         Telemetry.TelemetryExtensions.AddGatewayTelemetry(builder);
         services.AddAdminOpenApi();

@@ -1,8 +1,12 @@
 -- One ~1 KB non-streamed chat completion, as wrk's request for every call.
+-- BENCH_HEADERS adds headers: "Name: value|Name: value" (the Portkey arm names its provider and host this way).
 local content = string.rep("The quick brown fox jumps over the lazy dog. ", 20)
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. (os.getenv("BENCH_KEY") or "none")
+for name, value in string.gmatch(os.getenv("BENCH_HEADERS") or "", "([^:|]+):%s*([^|]*)") do
+  wrk.headers[name] = value
+end
 wrk.body = '{"model":"sim-1","max_tokens":16,"messages":[{"role":"user","content":"' .. content .. '"}]}'
 
 function done(summary, latency, requests)

@@ -7,15 +7,25 @@ command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteract
 dotnet build Gateway/Gateway.csproj -c Release -nologo -v q >/dev/null
 
 DLL=Gateway/bin/Release/net10.0/Gateway.dll
-SIM_PORT=9100
+SIM_PORT="${BENCH_SIM_PORT:-9100}"
 ADMIN_TOKEN="bench-admin-token-0123456789"
 KEY="sk-gw-bench$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)"
 BENCH_PIDS=()
-pin_services() { # Redis and every PostgreSQL process to the given cores
-  for pid in $(pgrep -x redis-server) $(pgrep -x postgres); do taskset -acp "$1" "$pid" >/dev/null 2>&1 || true; done
+# The runtime tiers a method up only after a quiet spell with no new JIT work, ten times longer on one core; a pinned
+# gateway then runs unoptimised code for seconds to minutes under load. Same setting as run.sh and the Dockerfile.
+export DOTNET_TC_CallCountingDelayMs="${DOTNET_TC_CallCountingDelayMs:-0}"
+service_pids() { # this bench's own Redis and PostgreSQL (postmaster and its children), not every server on the machine
+  local port pid
+  for port in "${GATEWAY_REDIS##*:}" "$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$GATEWAY_POSTGRES")"; do
+    for pid in $(ss -ltnpH "sport = :$port" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u); do echo "$pid"; pgrep -P "$pid" || true; done
+  done
+}
+pin_services() { # to the given cores (new Postgres backends inherit the postmaster's)
+  for pid in $(service_pids); do taskset -acp "$1" "$pid" >/dev/null 2>&1 || true; done
 }
 bench_cleanup() {
-  for p in "${BENCH_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  for p in "${BENCH_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${BENCH_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done # only ours: a caller's tee stays
   pin_services "0-$(( $(nproc) - 1 ))"
 }
 trap bench_cleanup EXIT

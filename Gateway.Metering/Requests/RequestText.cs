@@ -12,14 +12,29 @@ internal static class RequestText
 {
     public static (string Text, int Messages) Extract(ReadOnlySpan<byte> body)
     {
-        var text = new StringBuilder();
+        var text = new PooledText(body.Length);
+        try
+        {
+            var messages = Extract(body, ref text);
+            return (text.Written.ToString(), messages);
+        }
+        finally
+        {
+            text.Dispose();
+        }
+    }
+
+    /// <summary>Writes the text into <paramref name="text"/> (no string per value: this runs on every admission)
+    /// and returns the number of messages.</summary>
+    public static int Extract(ReadOnlySpan<byte> body, ref PooledText text)
+    {
         var messages = 0;
         try
         {
             var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 128 });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                return (string.Empty, 0);
+                return 0;
             }
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -39,7 +54,7 @@ internal static class RequestText
 
                 if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
                 {
-                    AppendScalar(ref reader, text);
+                    AppendScalar(ref reader, ref text);
                     continue;
                 }
 
@@ -51,7 +66,7 @@ internal static class RequestText
                         messages++;
                     }
 
-                    AppendScalar(ref reader, text);
+                    AppendScalar(ref reader, ref text);
                 }
             }
         }
@@ -60,24 +75,31 @@ internal static class RequestText
             // Inspection already rejected invalid bodies (bad JSON, bad UTF-8, lone surrogates); keep what was read.
         }
 
-        return (text.ToString(), messages);
+        return messages;
     }
 
-    private static void AppendScalar(ref Utf8JsonReader reader, StringBuilder text)
+    private static void AppendScalar(ref Utf8JsonReader reader, ref PooledText text)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                text.Append(reader.GetString()).Append('\n');
+                AppendString(ref reader, ref text);
+                text.Append('\n');
                 break;
             case JsonTokenType.PropertyName when !reader.ValueTextEquals("type"u8) && !reader.ValueTextEquals("role"u8)
                 && !reader.ValueTextEquals("content"u8) && !reader.ValueTextEquals("text"u8):
                 // Tool schemas: the property names are part of what the model reads.
-                text.Append(reader.GetString()).Append(' ');
+                AppendString(ref reader, ref text);
+                text.Append(' ');
                 break;
             case JsonTokenType.Number:
-                text.Append(Encoding.UTF8.GetString(reader.ValueSpan)).Append(' ');
+                text.Advance(Encoding.UTF8.GetChars(reader.ValueSpan, text.Reserve(reader.ValueSpan.Length)));
+                text.Append(' ');
                 break;
         }
     }
+
+    // Unescaped UTF-16 never has more chars than the UTF-8 bytes it came from (the body is one span, never a sequence).
+    private static void AppendString(ref Utf8JsonReader reader, ref PooledText text)
+        => text.Advance(reader.CopyString(text.Reserve(reader.ValueSpan.Length)));
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Gateway.Metering.Usage;
 
@@ -314,27 +315,47 @@ internal sealed class JsonResponseScanner : IDisposable
             return;
         }
 
-        var value = JsonText.Read(ref reader);
-        var room = _textLimit - _text.Length;
-        if (room >= value.Length)
+        // Unescaped into a pooled buffer, not a string per delta: this runs on every chunk of every stream. Upstream
+        // bytes can be anything: text that is not valid UTF-8 is decoded leniently instead (JsonText).
+        var needed = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        var chars = ArrayPool<char>.Shared.Rent(Math.Max(needed, 16));
+        try
         {
-            _text.Append(value);
-            return;
-        }
+            ReadOnlySpan<char> value;
+            try
+            {
+                value = chars.AsSpan(0, reader.CopyString(chars));
+            }
+            catch (InvalidOperationException)
+            {
+                value = JsonText.Read(ref reader);
+            }
 
-        if (room > 0)
+            var room = _textLimit - _text.Length;
+            if (room >= value.Length)
+            {
+                _text.Append(value);
+                return;
+            }
+
+            if (room > 0)
+            {
+                _text.Append(value[..room]);
+            }
+
+            TextOverflowChars += value.Length - Math.Max(room, 0);
+        }
+        finally
         {
-            _text.Append(value, 0, room);
+            ArrayPool<char>.Shared.Return(chars);
         }
-
-        TextOverflowChars += value.Length - Math.Max(room, 0);
     }
 
     private void StartMirror(ref Utf8JsonReader reader, bool groq)
     {
         _mirrorBuffer ??= new ArrayBufferWriter<byte>(256);
         _mirrorBuffer.ResetWrittenCount();
-        _mirror = new Utf8JsonWriter(_mirrorBuffer);
+        _mirror = new Utf8JsonWriter(_mirrorBuffer); // usage comes once a document: not worth pooling
         _mirrorDepth = reader.CurrentDepth;
         _mirrorIsGroq = groq;
         _mirrorTooDeep = false;
@@ -351,7 +372,11 @@ internal sealed class JsonResponseScanner : IDisposable
             case JsonTokenType.StartArray: writer.WriteStartArray(); break;
             case JsonTokenType.EndArray: writer.WriteEndArray(); break;
             case JsonTokenType.EndObject: writer.WriteEndObject(); break;
+            // Names and strings straight from their UTF-8 when plain and valid (the writer escapes the same either way);
+            // anything else through the lenient decoder (upstream bytes can be anything).
+            case JsonTokenType.PropertyName when !reader.ValueIsEscaped && !reader.HasValueSequence && Utf8.IsValid(reader.ValueSpan): writer.WritePropertyName(reader.ValueSpan); break;
             case JsonTokenType.PropertyName: writer.WritePropertyName(JsonText.Read(ref reader)); break;
+            case JsonTokenType.String when !reader.ValueIsEscaped && !reader.HasValueSequence && Utf8.IsValid(reader.ValueSpan): writer.WriteStringValue(reader.ValueSpan); break;
             case JsonTokenType.String: writer.WriteStringValue(JsonText.Read(ref reader)); break;
             case JsonTokenType.Number: writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true); break;
             case JsonTokenType.True: writer.WriteBooleanValue(true); break;

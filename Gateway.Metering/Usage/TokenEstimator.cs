@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Gateway.Metering.Requests;
 using Microsoft.ML.Tokenizers;
 
 namespace Gateway.Metering.Usage;
@@ -43,9 +44,28 @@ internal sealed class TokenEstimator
         return For(model).CountTokens(text);
     }
 
+    public int Count(string? model, ReadOnlySpan<char> text) => text.IsEmpty ? 0 : For(model).CountTokens(text);
+
     /// <summary>Input tokens of a chat-style request: its text plus the per-message framing.</summary>
     public long CountInput(string? model, string text, int messages)
-        => Count(model, text) + (messages > 0 ? (messages * TokensPerMessage) + TokensPerMessage : 0);
+        => Count(model, text) + Framing(messages);
+
+    /// <summary>Input tokens of a request body (see <see cref="RequestText"/>), its text never made a string.</summary>
+    public long CountInput(string? model, ReadOnlySpan<byte> body)
+    {
+        var text = new PooledText(body.Length);
+        try
+        {
+            var messages = RequestText.Extract(body, ref text);
+            return Count(model, text.Written) + Framing(messages);
+        }
+        finally
+        {
+            text.Dispose();
+        }
+    }
+
+    private static int Framing(int messages) => messages > 0 ? (messages * TokensPerMessage) + TokensPerMessage : 0;
 
     public string EncodingFor(string? model)
     {

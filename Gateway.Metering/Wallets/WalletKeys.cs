@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO.Hashing;
 using System.Text;
 using StackExchange.Redis;
@@ -13,28 +14,49 @@ internal readonly record struct WalletKeys(string Tag, string TenantId)
 {
     public const int Shards = 16;
 
-    public static WalletKeys For(string tenantId) => new(Tag: "{gw" + ShardOf(tenantId) + "}", tenantId);
+    /// <summary>Tenants whose keys are kept made (every request admits and settles with them); past this many the
+    /// cache starts over rather than grow without end.</summary>
+    private const int CachedTenants = 100_000;
+
+    private static readonly ConcurrentDictionary<string, WalletKeys> Cache = new(StringComparer.Ordinal);
+
+    private readonly string _prefix = Tag + ":t:" + TenantId + ":";
+
+    public static WalletKeys For(string tenantId)
+    {
+        if (Cache.TryGetValue(tenantId, out var keys))
+        {
+            return keys;
+        }
+
+        if (Cache.Count >= CachedTenants)
+        {
+            Cache.Clear();
+        }
+
+        return Cache.GetOrAdd(tenantId, static t => new WalletKeys(Tag: "{gw" + ShardOf(t) + "}", t));
+    }
 
     public static int ShardOf(string tenantId) => (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(tenantId)) % Shards);
 
     public static RedisKey StreamOfShard(int shard) => "{gw" + shard + "}:events";
 
-    private string Prefix => Tag + ":t:" + TenantId + ":";
+    private string Prefix => _prefix;
 
     /// <summary>Hash: balance, held (micros), status, limits, expired_holds.</summary>
-    public RedisKey Wallet => Prefix + "wallet";
+    public RedisKey Wallet { get; } = Tag + ":t:" + TenantId + ":wallet";
 
     /// <summary>Hash: hold id → micros.</summary>
-    public RedisKey Holds => Prefix + "holds";
+    public RedisKey Holds { get; } = Tag + ":t:" + TenantId + ":holds";
 
     /// <summary>Hash: hold id → the <c>abandoned</c> event recorded if the hold expires unsettled.</summary>
-    public RedisKey HoldEvents => Prefix + "holdevents";
+    public RedisKey HoldEvents { get; } = Tag + ":t:" + TenantId + ":holdevents";
 
     /// <summary>Sorted set: ids of holds settled as abandoned, by time (kept a day), so a late settle does nothing.</summary>
-    public RedisKey Abandoned => Prefix + "abandoned";
+    public RedisKey Abandoned { get; } = Tag + ":t:" + TenantId + ":abandoned";
 
     /// <summary>Sorted set of the whole shard: "tenant\nhold id" by expiry (Unix ms), swept by every gateway.</summary>
-    public RedisKey Expiring => Tag + ":expiring";
+    public RedisKey Expiring { get; } = Tag + ":expiring";
 
     /// <summary>The member of <see cref="Expiring"/> for a hold.</summary>
     public string ExpiringMember(string holdId) => TenantId + "\n" + holdId;
@@ -55,5 +77,5 @@ internal readonly record struct WalletKeys(string Tag, string TenantId)
     /// <summary>Hash: model → the tenant's tokens of it in the month (tier positions).</summary>
     public RedisKey MonthTokens(string month) => Prefix + "mtd:" + month;
 
-    public RedisKey Stream => Tag + ":events";
+    public RedisKey Stream { get; } = Tag + ":events";
 }

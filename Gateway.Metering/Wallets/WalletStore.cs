@@ -12,14 +12,14 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
     private IDatabase Db => redis.GetDatabase();
 
     /// <summary>Runs the admission script; <paramref name="abandonedEventJson"/> is recorded if the hold expires unsettled.</summary>
-    public async Task<AdmissionResult> AdmitAsync(string tenantId, string holdId, long holdMicros, long reservedTokens, DateTimeOffset now, TimeSpan holdTtl, long maxBacklog = -1, string abandonedEventJson = "{}", string model = "")
+    public async Task<AdmissionResult> AdmitAsync(string tenantId, string holdId, long holdMicros, long reservedTokens, DateTimeOffset now, TimeSpan holdTtl, long maxBacklog = -1, RedisValue abandonedEventJson = default, string model = "")
     {
         var keys = WalletKeys.For(tenantId);
         var window = QuotaWindow.At(now);
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
             WalletScripts.Admit,
             [keys.Wallet, keys.Holds, keys.HoldEvents, keys.Requests(window.Minute), keys.TokensPerMinute(window.Minute), keys.TokensPerDay(window.Day), keys.TokensPerMonth(window.Month), keys.Stream, keys.Expiring, keys.MonthTokens(window.Month)],
-            [now.ToUnixTimeMilliseconds(), holdId, holdMicros, reservedTokens, (long)holdTtl.TotalMilliseconds, maxBacklog, keys.ExpiringMember(holdId), abandonedEventJson, model]))!;
+            [now.ToUnixTimeMilliseconds(), holdId, holdMicros, reservedTokens, (long)holdTtl.TotalMilliseconds, maxBacklog, keys.ExpiringMember(holdId), abandonedEventJson.IsNull ? "{}" : abandonedEventJson, model]))!;
         var outcome = (AdmissionOutcome)(int)result[0];
         return outcome switch
         {
@@ -42,7 +42,7 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
 
     /// <summary>Releases the hold, debits the cost, corrects the token windows and appends the event, atomically.
     /// Returns null when the hold had already been settled as abandoned (then nothing changes).</summary>
-    public async Task<LiveWallet?> SettleAsync(string tenantId, string holdId, long costMicros, long tokenDelta, DateTimeOffset admittedAt, string eventJson, string model = "", long tierTokens = 0)
+    public async Task<LiveWallet?> SettleAsync(string tenantId, string holdId, long costMicros, long tokenDelta, DateTimeOffset admittedAt, RedisValue eventJson, string model = "", long tierTokens = 0)
     {
         var keys = WalletKeys.For(tenantId);
         var window = QuotaWindow.At(admittedAt); // the windows the reservation was counted in

@@ -17,6 +17,7 @@ public sealed class StartupTests
     [InlineData("ConnectionStrings:Postgres", "", "ConnectionStrings:Postgres")]
     [InlineData("Providers:openai:FallbackTo", "nowhere", "Providers:openai:FallbackTo")]
     [InlineData("Providers:claude:Kind", "anthropic", "Providers:claude:BaseUrl")]
+    [InlineData("Metering:Enabled", "false", "Metering:Enabled")] // without Admission:Enabled=false
     public async Task Start_InvalidSetting_FailsNamingTheKey(string key, string value, string named)
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?> { [key] = value }));

@@ -58,8 +58,7 @@ internal sealed partial class AdmissionGate(
             return AdmissionDecision.Refuse(GatewayError.ModelNotPriced(model));
         }
 
-        var (text, messages) = RequestText.Extract(body.Span);
-        var input = estimator.CountInput(model, text, messages);
+        var input = estimator.CountInput(model, body.Span);
         var reservedInput = (long)Math.Ceiling(input * _options.InputEstimateMargin);
         var maxOutput = api == ApiKind.Embeddings ? 0
             : facts.MaxOutputTokens ?? (_options.MaxOutputTokens.TryGetValue(model, out var perModel) ? perModel : _options.DefaultMaxOutputTokens);
@@ -67,7 +66,7 @@ internal sealed partial class AdmissionGate(
         var now = time.GetUtcNow();
         // The abandoned event is priced at the month's tokens before this request as last seen; tiers are exact again
         // at the next re-rating (and at the period's close).
-        var abandoned = JsonSerializer.Serialize(events.Abandoned(request, input, price, markup), EventJsonContext.Default.MeteringEvent);
+        var abandoned = JsonSerializer.SerializeToUtf8Bytes(events.Abandoned(request, input, price, markup), EventJsonContext.Default.MeteringEvent);
 
         AdmissionResult result;
         try

@@ -131,8 +131,7 @@ internal sealed class EventFactory(TokenEstimator estimator)
         var input = inputEstimate;
         if (input == 0)
         {
-            var (text, messages) = RequestText.Extract(request.Body.Span);
-            input = estimator.CountInput(request.Facts.Model, text, messages); // admission was off: count now
+            input = estimator.CountInput(request.Facts.Model, request.Body.Span); // admission was off: count now
         }
 
         long output = 0;

@@ -39,10 +39,13 @@ internal sealed class ProxyHandler(
     IOptions<ProxyOptions> options,
     TenantStreamLimiter streams,
     ResponseHeaderPolicy responseHeaders,
+    IOptions<MeteringOptions> metering,
+    UnmeteredForwarder unmetered,
     ILogger<ProxyHandler> logger,
     Telemetry.GatewayTelemetry telemetry)
 {
     private readonly ProxyOptions _options = options.Value;
+    private readonly bool _metered = metering.Value.Enabled;
     private readonly ForwarderRequestConfig _requestConfig = new() { ActivityTimeout = options.Value.UpstreamTimeout };
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Upstream, ProviderTransformer> _transformers = new();
 
@@ -128,6 +131,12 @@ internal sealed class ProxyHandler(
                     await OpenAiErrorWriter.WriteAsync(context, tooMany);
                     return;
                 }
+            }
+
+            if (!_metered)
+            {
+                await unmetered.ForwardAsync(context, upstream, pooled, length); // Metering:Enabled=false
+                return;
             }
 
             var request = NewRequest(context, api, identity, facts, upstream, pooled is null ? ReadOnlyMemory<byte>.Empty : pooled.AsMemory(0, length));
@@ -296,7 +305,7 @@ internal sealed class ProxyHandler(
         {
             try
             {
-                var json = JsonSerializer.Serialize(meteringEvent, EventJsonContext.Default.MeteringEvent);
+                var json = JsonSerializer.SerializeToUtf8Bytes(meteringEvent, EventJsonContext.Default.MeteringEvent); // UTF-8, as Redis stores it
                 var tokenDelta = (meteringEvent.Billable ? meteringEvent.TotalTokens : 0) - decision.ReservedTokens;
                 if (await wallets.SettleAsync(tenantId, meteringEvent.EventId.ToString(), meteringEvent.CostMicros, tokenDelta, decision.AdmittedAt, json, meteringEvent.Model ?? "", meteringEvent.Billable ? Rater.TierTokens(meteringEvent.Usage) : 0) is null)
                 {

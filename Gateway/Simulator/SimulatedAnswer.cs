@@ -19,8 +19,7 @@ internal sealed record SimulatedAnswer(string Model, long PromptTokens, long Com
     public static SimulatedAnswer For(ReadOnlySpan<byte> body, RequestFacts facts, TokenEstimator estimator, SimulatorOptions options)
     {
         var model = facts.Model ?? "sim-1";
-        var (text, messages) = RequestText.Extract(body);
-        var prompt = estimator.CountInput(model, text, messages);
+        var prompt = estimator.CountInput(model, body);
         var completion = Math.Min(facts.MaxOutputTokens ?? options.DefaultMaxTokens, options.MaxTokens);
         var reasoning = model.Contains("reason", StringComparison.OrdinalIgnoreCase) || model.StartsWith('o') ? completion / 2 : 0;
         var cached = prompt >= 1024 ? prompt / 128 * 128 : 0;

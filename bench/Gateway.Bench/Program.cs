@@ -10,6 +10,16 @@ if (args is ["reliability", var scenario, ..])
     return await Reliability.RunAsync(scenario);
 }
 
+if (args is ["stream", ..])
+{
+    return await StreamBench.LatencyAsync(args);
+}
+
+if (args is ["streams", ..])
+{
+    return await StreamBench.ManyAsync(args);
+}
+
 if (args is ["usage", ..])
 {
     return await UsageQueryBench.RunAsync(args);

@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# The gateway side by side with its peers: what each adds to every call, on one machine, in one run.
+# Arms, all on loopback in front of the same simulated provider (its own process, zero delay):
+#   direct   wrk -> simulator
+#   nginx    a plain reverse proxy (Debian nginx-light; generated config, keepalive upstream, proxy_buffering off)
+#   bare     this gateway with Metering:Enabled=false and Admission:Enabled=false: key check + YARP, nothing else
+#   gateway  this gateway fully on: Redis admission, capture, settle + event stream, flusher to Postgres
+#   portkey  the Portkey OSS gateway (npm @portkey-ai/gateway, bench/portkey) with x-portkey-custom-host = simulator
+# Proxies run pinned to core 0; the simulator, wrk, the stream client, Redis and Postgres to core 1. Arms are
+# interleaved in rounds; the tables show medians of rounds and their spread (min-max).
+# Measures: added latency at concurrency 1 (p50, p99) for a 1 KB chat request; requests per second at p99 <= 5 ms
+# (closed loop: wrk at each of BENCH_CONNS connections, the best rate whose p99 stays in budget: wrk2 is not
+# packaged here, so no open loop); streaming time to first event and gaps between events (bench/Gateway.Bench
+# stream); CPU time per request of the proxy and of Redis + Postgres (/proc utime+stime over the rate runs);
+# resident memory idle and peak under load; Redis commands per request; BENCH_STREAMS concurrent streams through the
+# gateway with every chunk counted. Ends with the goals of the issue, met or NOT met (never fails).
+# Usage: bench/compare.sh [rounds] [seconds]   env: BENCH_CONNS ("1 4 8 16 32 64"), BENCH_STREAMS (5000),
+#        BENCH_ARMS ("direct nginx bare gateway portkey")
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/bench/lib.sh"
+ROUNDS="${1:-3}"; SECS="${2:-3}"
+read -r -a CONNS <<<"${BENCH_CONNS:-1 4 8 16 32 64}"
+read -r -a ARMS <<<"${BENCH_ARMS:-direct nginx bare gateway portkey}"
+STREAMS="${BENCH_STREAMS:-5000}"
+BUDGET_US=5000
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+dotnet build bench/Gateway.Bench -c Release -nologo -v q >/dev/null
+BENCH_DLL=bench/Gateway.Bench/bin/Release/net10.0/Gateway.Bench.dll
+OUT_DIR="$ROOT/bench/results"; mkdir -p "$OUT_DIR"
+OUT="$OUT_DIR/compare-$(date -u +%Y%m%dT%H%M%SZ).md"
+exec > >(tee "$OUT") 2>&1
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "compare.sh $ROUNDS rounds x ${SECS}s, $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD), load average at start $LOAD_START"
+
+NGINX_PORT=9110; BARE_PORT=9111; GW_PORT=9112; PK_PORT=9113
+declare -A URL PIDS HEADERS SKIP
+wait_http() { for _ in $(seq 1 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/" 2>/dev/null)" != 000 ] && return 0; sleep 0.2; done; return 1; }
+children() { local p; for p in "$@"; do echo "$p"; pgrep -P "$p" || true; done; }
+
+start_simulator
+URL[direct]="http://127.0.0.1:$SIM_PORT"; PIDS[direct]=""
+
+if [[ " ${ARMS[*]} " == *" nginx "* ]]; then
+  if ! command -v nginx >/dev/null; then
+    apt-get update -qq && printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; rm -f /usr/sbin/policy-rc.d
+  fi
+  NGX="$(mktemp -d /tmp/bench-nginx.XXXXXX)"; mkdir -p "$NGX/logs"
+  cat >"$NGX/nginx.conf" <<CONF
+worker_processes 1;
+worker_rlimit_nofile 65536;
+daemon off;
+pid $NGX/nginx.pid;
+error_log $NGX/error.log warn;
+events { worker_connections 16384; }
+http {
+  access_log off;
+  client_body_temp_path $NGX/body;
+  proxy_temp_path $NGX/proxy;
+  upstream simulator { server 127.0.0.1:$SIM_PORT; keepalive 256; keepalive_requests 1000000; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT backlog=4096;
+    keepalive_requests 1000000;
+    location / {
+      proxy_pass http://simulator;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+      proxy_request_buffering off;
+    }
+  }
+}
+CONF
+  if command -v nginx >/dev/null; then
+    taskset -c 0 nginx -p "$NGX" -c "$NGX/nginx.conf" -e "$NGX/error.log" &
+    BENCH_PIDS+=($!); PIDS[nginx]=$!; URL[nginx]="http://127.0.0.1:$NGINX_PORT"
+    wait_http "$NGINX_PORT" || SKIP[nginx]="nginx did not start: $(tail -n 3 "$NGX/error.log" 2>/dev/null)"
+  else SKIP[nginx]="nginx is not installed and apt-get could not install nginx-light"; fi
+fi
+
+if [[ " ${ARMS[*]} " == *" bare "* ]]; then
+  start_gateway "$BARE_PORT" Metering__Enabled=false Admission__Enabled=false
+  PIDS[bare]="${BENCH_PIDS[-1]}"; URL[bare]="http://127.0.0.1:$BARE_PORT"; HEADERS[bare]="Authorization: Bearer $KEY"
+fi
+start_gateway "$GW_PORT"
+PIDS[gateway]="${BENCH_PIDS[-1]}"; URL[gateway]="http://127.0.0.1:$GW_PORT"; HEADERS[gateway]="Authorization: Bearer $KEY"
+top_up "$GW_PORT"
+
+if [[ " ${ARMS[*]} " == *" portkey "* ]]; then
+  PK="$ROOT/bench/portkey"
+  if ! command -v npm >/dev/null; then SKIP[portkey]="node/npm not installed (apt-get install nodejs npm)"
+  elif [ ! -d "$PK/node_modules/@portkey-ai/gateway" ] && ! (cd "$PK" && npm install --no-audit --no-fund --loglevel=error >/dev/null 2>&1); then
+    SKIP[portkey]="npm install @portkey-ai/gateway failed in bench/portkey (is the npm registry reachable?)"
+  else
+    NODE_ENV=production taskset -c 0 node "$PK/node_modules/@portkey-ai/gateway/build/start-server.js" --port="$PK_PORT" --headless >/tmp/bench-portkey.log 2>&1 &
+    BENCH_PIDS+=($!); PIDS[portkey]=$!; URL[portkey]="http://127.0.0.1:$PK_PORT"
+    HEADERS[portkey]="Authorization: Bearer sk-bench|x-portkey-provider: openai|x-portkey-custom-host: http://127.0.0.1:$SIM_PORT/v1"
+    wait_http "$PK_PORT" || SKIP[portkey]="Portkey did not start: $(tail -c 300 /tmp/bench-portkey.log)"
+  fi
+fi
+
+ACTIVE=()
+for arm in "${ARMS[@]}"; do
+  if [ -n "${SKIP[$arm]:-}" ]; then echo "SKIPPED $arm: ${SKIP[$arm]}"; elif [ -n "${URL[$arm]:-}" ]; then ACTIVE+=("$arm"); fi
+done
+
+rss_kb() { local t=0 p v; for p in "$@"; do v=$(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || true); t=$(( t + ${v:-0} )); done; echo "$t"; }
+cpu_ticks() { local t=0 p v; for p in "$@"; do v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}' || true); t=$(( t + ${v:-0} )); done; echo "$t"; }
+peak_rss() { # file pids...: the highest total VmRSS seen, sampled every 100 ms until killed
+  local out="$1" peak=0 now; shift
+  while true; do now=$(rss_kb "$@"); if [ "$now" -gt "$peak" ]; then peak=$now; echo "$peak" >"$out"; fi; sleep 0.1; done
+}
+arm_pids() { [ -n "${PIDS[$1]}" ] && children ${PIDS[$1]}; }
+wrk_arm() { BENCH_HEADERS="${HEADERS[$1]:-}" run_wrk "${URL[$1]}" "$2" "$3"; }
+stream_arm() { # arm seconds -> "ttft_p50 ttft_p99 gap_p50 gap_p99 streams errors"
+  local hdr=() h; IFS='|' read -r -a hdr <<<"${HEADERS[$1]:-}"
+  taskset -c 1 dotnet "$BENCH_DLL" stream "${URL[$1]}/v1/chat/completions" 1 "$2" 2 8 "${hdr[@]}" \
+    | sed -n 's/^RESULT ttft_p50_us=\([0-9]*\) ttft_p99_us=\([0-9]*\) gap_p50_us=\([0-9]*\) gap_p99_us=\([0-9]*\) streams=\([0-9]*\) gaps=[0-9]* errors=\([0-9]*\)$/\1 \2 \3 \4 \5 \6/p'
+}
+redis_stats() { # "total_calls script_calls" from INFO commandstats (script internals included in the total)
+  redis-cli -h 127.0.0.1 -p "${GATEWAY_REDIS##*:}" info commandstats \
+    | awk -F'[:=,]' '/^cmdstat_/ { t += $3; if ($1 ~ /cmdstat_eval/) s += $3 } END { print t+0, s+0 }'
+}
+
+sleep 2
+declare -A IDLE_RSS
+for arm in "${ACTIVE[@]}"; do
+  if [ -n "${PIDS[$arm]}" ]; then IDLE_RSS[$arm]=$(( $(rss_kb $(arm_pids "$arm")) / 1024 )); else IDLE_RSS[$arm]="-"; fi
+done
+echo "warming up"; for arm in "${ACTIVE[@]}"; do wrk_arm "$arm" 8 2 >/dev/null; stream_arm "$arm" 1 >/dev/null; done
+
+declare -A L50 L99 RPS CPU_P CPU_S PEAK T50 T99 G50 G99 ERR RCALLS RSCRIPTS LADDER
+for r in $(seq 1 "$ROUNDS"); do
+  for arm in "${ACTIVE[@]}"; do
+    read -r a b _ _ e <<<"$(wrk_arm "$arm" 1 "$SECS")"
+    L50[$arm]+="$a "; L99[$arm]+="$b "; ERR[$arm]=$(( ${ERR[$arm]:-0} + e ))
+
+    mapfile -t pids < <(arm_pids "$arm"); mapfile -t svc < <(service_pids)
+    peak_file="$(mktemp)"; echo 0 >"$peak_file"
+    if [ ${#pids[@]} -gt 0 ]; then peak_rss "$peak_file" "${pids[@]}" & sampler=$!; else sampler=""; fi
+    p0=$(cpu_ticks "${pids[@]}"); s0=$(cpu_ticks "${svc[@]}"); read -r rc0 rs0 <<<"$(redis_stats)"
+    best=0; reqs=0; ladder=""
+    for c in "${CONNS[@]}"; do
+      read -r _ p99 rps n e <<<"$(wrk_arm "$arm" "$c" "$SECS")"
+      p99=${p99:-999999999}; rps=${rps:-0}; n=${n:-0}; e=${e:-1}
+      reqs=$(( reqs + n )); ERR[$arm]=$(( ${ERR[$arm]:-0} + e )); ladder+="c$c:${rps%.*}/${p99} "
+      if [ "$p99" -le "$BUDGET_US" ] && [ "$e" -eq 0 ] && awk "BEGIN{exit !($rps > $best)}"; then best=$rps; fi
+    done
+    p1=$(cpu_ticks "${pids[@]}"); s1=$(cpu_ticks "${svc[@]}"); read -r rc1 rs1 <<<"$(redis_stats)"
+    [ -n "$sampler" ] && { kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true; }
+    tick_us=$(( 1000000 / $(getconf CLK_TCK) ))
+    RPS[$arm]+="$best "; LADDER[$arm]="$ladder"
+    CPU_P[$arm]+="$(awk "BEGIN{printf \"%.1f\", ($p1-$p0)*$tick_us/($reqs>0?$reqs:1)}") "
+    CPU_S[$arm]+="$(awk "BEGIN{printf \"%.1f\", ($s1-$s0)*$tick_us/($reqs>0?$reqs:1)}") "
+    RCALLS[$arm]+="$(awk "BEGIN{printf \"%.3f\", ($rc1-$rc0)/($reqs>0?$reqs:1)}") "
+    RSCRIPTS[$arm]+="$(awk "BEGIN{printf \"%.3f\", ($rs1-$rs0)/($reqs>0?$reqs:1)}") "
+    PEAK[$arm]+="$(( $(cat "$peak_file") / 1024 )) "; rm -f "$peak_file"
+
+    read -r a b c d _ e <<<"$(stream_arm "$arm" "$SECS")"
+    T50[$arm]+="${a:-0} "; T99[$arm]+="${b:-0} "; G50[$arm]+="${c:-0} "; G99[$arm]+="${d:-0} "; ERR[$arm]=$(( ${ERR[$arm]:-0} + ${e:-0} ))
+    echo "round $r $arm: c=1 p50 $(awk '{print $NF}' <<<"${L50[$arm]}") us; rate ladder (c:rps/p99us) $ladder-> best $best rps; first event p99 ${b:-?} us"
+  done
+done
+
+# Redis commands per request of the gateway as MONITOR sees them (every client command, script internals excluded).
+read -r mon_reqs mon_cmds mon_evals <<<"$(redis_roundtrips "${URL[gateway]}" 3)"
+
+# Many concurrent streams through the gateway (and straight to the simulator, to tell its limits from ours).
+STREAM_CHUNKS=20; STREAM_DELAY=100
+many() { # arm -> RESULT fields
+  local hdr=(); IFS='|' read -r -a hdr <<<"${HEADERS[$1]:-}"
+  taskset -c 1 dotnet "$BENCH_DLL" streams "${URL[$1]}/v1/chat/completions" "$STREAMS" "$STREAM_CHUNKS" "$STREAM_DELAY" "${hdr[@]}" | sed -n 's/^RESULT //p'
+}
+MANY_DIRECT="$(many direct)"
+gw_peak="$(mktemp)"; echo 0 >"$gw_peak"; peak_rss "$gw_peak" "${PIDS[gateway]}" & sampler=$!
+MANY_GW="$(many gateway)"
+kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+MANY_GW_RSS=$(( $(cat "$gw_peak") / 1024 )); rm -f "$gw_peak"
+LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---- report -------------------------------------------------------------------------------------------------
+med() { median $1; }
+spread() { printf '%s\n' $1 | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {printf "%s-%s", lo, hi}'; }
+added() { awk "BEGIN{printf \"%.0f\", $(med "$1") - $(med "$2")}"; }
+D50=$(med "${L50[direct]}"); D99=$(med "${L99[direct]}"); DT99=$(med "${T99[direct]}"); DT50=$(med "${T50[direct]}")
+DG50=$(med "${G50[direct]}"); DG99=$(med "${G99[direct]}")
+cat <<TXT
+
+$(machine_line); nginx, bare, gateway and Portkey pinned to core 0 as well; the stream client on core 1
+load average: start $LOAD_START, end $LOAD_END
+request: 1 KB chat completion, 16 output tokens, non-streamed unless said; ${ROUNDS} rounds x ${SECS}s per measurement,
+medians of rounds (spread = min-max over rounds). Added = arm - direct. Rate: closed loop (wrk -t1) at ${CONNS[*]}
+connections, the best requests/s whose p99 <= ${BUDGET_US} us and no errors (0 = none in budget).
+Streams: 8 tokens, the simulator pausing 2 ms after every chunk, 1 stream at a time; first event = first SSE "data:".
+
+| arm | c=1 p50 us | c=1 p99 us | added p50 us | added p99 us | rps at p99<=5ms | CPU us/req proxy | CPU us/req Redis+PG | RSS idle MB | RSS peak MB | errors |
+|---|---|---|---|---|---|---|---|---|---|---|
+TXT
+for arm in "${ACTIVE[@]}"; do
+  echo "| $arm | $(med "${L50[$arm]}") ($(spread "${L50[$arm]}")) | $(med "${L99[$arm]}") ($(spread "${L99[$arm]}")) | $(added "${L50[$arm]}" "${L50[direct]}") | $(added "${L99[$arm]}" "${L99[direct]}") | $(med "${RPS[$arm]}") ($(spread "${RPS[$arm]}")) | $( [ -n "${PIDS[$arm]}" ] && med "${CPU_P[$arm]}" || echo -) | $(med "${CPU_S[$arm]}") | ${IDLE_RSS[$arm]} | $( [ -n "${PIDS[$arm]}" ] && med "${PEAK[$arm]}" || echo -) | ${ERR[$arm]:-0} |"
+done
+cat <<TXT
+
+| arm | first event p50 us | first event p99 us | added p99 us | gap p50 us | gap p99 us | added gap p99 us | Redis calls/req | scripts/req | last ladder (c:rps/p99us) |
+|---|---|---|---|---|---|---|---|---|---|
+TXT
+for arm in "${ACTIVE[@]}"; do
+  echo "| $arm | $(med "${T50[$arm]}") | $(med "${T99[$arm]}") ($(spread "${T99[$arm]}")) | $(added "${T99[$arm]}" "${T99[direct]}") | $(med "${G50[$arm]}") | $(med "${G99[$arm]}") | $(added "${G99[$arm]}" "${G99[direct]}") | $(med "${RCALLS[$arm]}") | $(med "${RSCRIPTS[$arm]}") | ${LADDER[$arm]} |"
+done
+cat <<TXT
+
+Redis calls/req: INFO commandstats over the rate runs, every process (commands inside scripts count too).
+Gateway by MONITOR (client commands only, c=1, $mon_reqs requests): $(awk "BEGIN{printf \"%.3f\", $mon_cmds/($mon_reqs>0?$mon_reqs:1)}") commands/request, of which scripts $(awk "BEGIN{printf \"%.3f\", $mon_evals/($mon_reqs>0?$mon_reqs:1)}")
+$STREAMS concurrent streams, $STREAM_CHUNKS chunks each, ${STREAM_DELAY} ms apart:
+  direct : $MANY_DIRECT
+  gateway: $MANY_GW; gateway peak RSS $MANY_GW_RSS MB
+TXT
+
+# ---- goals -------------------------------------------------------------------------------------------------
+goal() { if awk "BEGIN{exit !($2)}"; then echo "  met      $1"; else echo "  NOT met  $1"; fi; }
+has() { [[ " ${ACTIVE[*]} " == *" $1 "* ]]; }
+GA50=$(added "${L50[gateway]}" "${L50[direct]}"); GA99=$(added "${L99[gateway]}" "${L99[direct]}")
+GRPS=$(med "${RPS[gateway]}"); GTT=$(added "${T99[gateway]}" "${T99[direct]}")
+echo; echo "goals (issue: performance side by side with peers), from this run:"
+goal "added latency c=1 p50 <= 200 us (is $GA50 us)" "$GA50 <= 200"
+goal "added latency c=1 p99 <= 500 us (is $GA99 us)" "$GA99 <= 500"
+if has bare; then
+  BA50=$(added "${L50[bare]}" "${L50[direct]}"); BRPS=$(med "${RPS[bare]}")
+  goal "added p50 within 120 us of bare YARP (is $(( GA50 - BA50 )) us)" "$GA50 - $BA50 <= 120"
+  goal "rps at p99<=5ms >= 0.75x bare YARP (is $(awk "BEGIN{printf \"%.2f\", $GRPS/($BRPS>0?$BRPS:1)}")x)" "$GRPS > 0 && $GRPS >= 0.75 * $BRPS"
+fi
+if has portkey; then
+  PA50=$(added "${L50[portkey]}" "${L50[direct]}"); PRPS=$(med "${RPS[portkey]}")
+  goal "added p50 <= 0.15x Portkey's (is $(awk "BEGIN{printf \"%.3f\", $GA50/($PA50>0?$PA50:1)}")x of $PA50 us)" "$GA50 <= 0.15 * $PA50"
+  goal "rps at p99<=5ms >= 4x Portkey (is $(awk "BEGIN{printf \"%.1f\", $GRPS/($PRPS>0?$PRPS:1)}")x)" "$GRPS > 0 && $GRPS >= 4 * $PRPS"
+else echo "  n/a      Portkey goals: ${SKIP[portkey]:-portkey arm not run}"; fi
+goal "added time to first token p99 <= 1000 us (is $GTT us)" "$GTT <= 1000"
+goal "$STREAMS concurrent streams on one core, no lost chunk ($MANY_GW)" "$(grep -q "complete=$STREAMS " <<<"$MANY_GW " && echo 1 || echo 0)"
+goal "RSS idle <= 60 MB (is ${IDLE_RSS[gateway]} MB)" "${IDLE_RSS[gateway]} <= 60"
+GPEAK=$(med "${PEAK[gateway]}")
+goal "RSS under load <= 200 MB (peak $GPEAK MB over the rate runs)" "$GPEAK <= 200"
+goal "RSS with $STREAMS concurrent streams <= 200 MB (peak $MANY_GW_RSS MB)" "$MANY_GW_RSS <= 200"
+goal "one Redis script before a request and one after (is $(awk "BEGIN{printf \"%.3f\", $mon_evals/($mon_reqs>0?$mon_reqs:1)}") scripts/request)" "$mon_reqs > 0 && $mon_evals / $mon_reqs >= 1.99 && $mon_evals / $mon_reqs <= 2.01"
+echo; echo "took $SECONDS s; written to ${OUT#$ROOT/}"
