@@ -84,21 +84,30 @@ public sealed class MetricsTests
     [Fact]
     public async Task Metrics_PostgresDown_StoreErrorsAndTheBacklogRiseThenDrain()
     {
+        // A gateway process of its own: every gateway host in this test process names its meter "Gateway", and the
+        // exporter of one host also observes the others' backlog gauges (the last one read wins), so in-process this
+        // gauge would mix hosts. In production there is one gateway per process.
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(TestServices.Postgres);
         await using var gate = new TcpGate("127.0.0.1", builder.Port);
         builder.Port = gate.Port;
         builder.Timeout = 2;
-        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
+        using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string>
         {
             ["ConnectionStrings:Redis"] = TestServices.RedisDatabase(14), // no other gateway drains this backlog
             ["ConnectionStrings:Postgres"] = builder.ConnectionString,
             ["Telemetry:BacklogInterval"] = "00:00:00.100",
             ["Sink:RetryDelay"] = "00:00:00.050",
             ["Sink:MaxRetryDelay"] = "00:00:00.300",
+            ["Admission:AllowUnpricedModels"] = "true",
         });
-        await GatewayFixture.PriceSimulatedModelsAsync(gateway);
-        var (tenant, key, _) = await gateway.NewTenantAsync();
-        using var client = gateway.Client(key);
+        using var admin = new HttpClient { BaseAddress = new Uri(gateway.BaseUrl) };
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", TestServices.AdminToken);
+        var tenant = TestServices.NewTenantId("metrics");
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/admin/tenants", new { id = tenant })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync($"/admin/tenants/{tenant}/credits", new { amount = 10m, idempotency_key = "seed" })).StatusCode);
+        var key = (await (await admin.PostAsJsonAsync($"/admin/tenants/{tenant}/keys", new { name = "metrics" })).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("key").GetString();
+        using var client = new HttpClient { BaseAddress = new Uri(gateway.BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", key);
 
         gate.Close();
         for (var i = 0; i < 3; i++)
@@ -107,21 +116,29 @@ public sealed class MetricsTests
             Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await gateway.Admin.GetAsync($"/admin/tenants/{tenant}/limits")).StatusCode);
-        var down = await ScrapeUntilAsync(gateway, m => m.Sum("gateway_events_backlog", ("queue", "redis_stream")) >= 3 && m.Sum("gateway_store_errors_total", ("store", "postgres")) >= 2);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await admin.GetAsync($"/admin/tenants/{tenant}/limits")).StatusCode);
+        var down = await ScrapeUntilAsync(gateway.BaseUrl, m => m.Sum("gateway_events_backlog", ("queue", "redis_stream")) >= 3 && m.Sum("gateway_store_errors_total", ("store", "postgres")) >= 2);
         gate.Open();
-        await gateway.EventsAsync(tenant, 3, TimeSpan.FromSeconds(20));
-        var up = await ScrapeUntilAsync(gateway, m => m.Sum("gateway_events_backlog", ("queue", "redis_stream")) == 0);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while ((await admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/admin/events?tenant={tenant}")).GetProperty("data").GetArrayLength() < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        var up = await ScrapeUntilAsync(gateway.BaseUrl, m => m.Sum("gateway_events_backlog", ("queue", "redis_stream")) == 0);
 
         Assert.True(down.Sum("gateway_events_backlog", ("queue", "redis_stream")) >= 3);
         Assert.True(down.Sum("gateway_store_errors_total", ("store", "postgres")) >= 2); // the admin call and the flusher's retries
+        Assert.Equal(3, (await admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/admin/events?tenant={tenant}")).GetProperty("data").GetArrayLength());
         Assert.Equal(0, up.Sum("gateway_events_backlog", ("queue", "redis_stream")));
         Assert.True(up.Has("gateway_events_backlog", ("queue", "in_process")));
     }
 
-    private static async Task<PrometheusText> ScrapeUntilAsync(GatewayHost gateway, Func<PrometheusText, bool> ready)
+    private static Task<PrometheusText> ScrapeUntilAsync(GatewayHost gateway, Func<PrometheusText, bool> ready) => ScrapeUntilAsync(gateway.BaseUrl, ready);
+
+    private static async Task<PrometheusText> ScrapeUntilAsync(string baseUrl, Func<PrometheusText, bool> ready)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(gateway.BaseUrl) };
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)
         {
