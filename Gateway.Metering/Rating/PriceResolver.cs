@@ -8,10 +8,11 @@ namespace Gateway.Metering.Rating;
 /// </summary>
 internal sealed class PriceResolver
 {
-    private readonly Dictionary<string, ModelPrice[]> _versions;
+    // Keyed by (scope kind, scope id, model) so a request's lookups build no strings: "tenant", "plan" or "".
+    private readonly Dictionary<(string Kind, string Id, string Model), ModelPrice[]> _versions;
     private readonly Dictionary<string, TenantPricing[]> _tenants;
 
-    private PriceResolver(Dictionary<string, ModelPrice[]> versions, Dictionary<string, TenantPricing[]> tenants)
+    private PriceResolver(Dictionary<(string Kind, string Id, string Model), ModelPrice[]> versions, Dictionary<string, TenantPricing[]> tenants)
     {
         _versions = versions;
         _tenants = tenants;
@@ -20,12 +21,18 @@ internal sealed class PriceResolver
     public static PriceResolver Empty { get; } = new([], []);
 
     public static PriceResolver Build(IEnumerable<ModelPrice> versions, IEnumerable<TenantPricing> tenants) => new(
-        versions.GroupBy(p => KeyOf(p.Scope, p.Model), StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderBy(p => p.EffectiveFrom).ThenBy(p => p.Version).ToArray(), StringComparer.Ordinal),
+        versions.GroupBy(p => Split(p.Scope, p.Model))
+            .ToDictionary(g => g.Key, g => g.OrderBy(p => p.EffectiveFrom).ThenBy(p => p.Version).ToArray()),
         tenants.GroupBy(t => t.TenantId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.OrderBy(t => t.EffectiveFrom).ToArray(), StringComparer.Ordinal));
 
     public static string KeyOf(string scope, string model) => scope + "|" + model;
+
+    private static (string Kind, string Id, string Model) Split(string scope, string model)
+    {
+        var colon = scope.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? (scope, "", model) : (scope[..colon], scope[(colon + 1)..], model);
+    }
 
     public bool IsEmpty => _versions.Count == 0;
 
@@ -35,13 +42,13 @@ internal sealed class PriceResolver
 
     public ResolvedPrice? Resolve(string tenantId, string model, DateTimeOffset at)
     {
-        if (At(PriceScope.Tenant(tenantId), model, at) is { } own)
+        if (At(("tenant", tenantId, model), at) is { } own)
         {
             return new ResolvedPrice(own, 0);
         }
 
         var pricing = PricingAt(tenantId, at);
-        var price = (pricing.PlanId is { } plan ? At(PriceScope.Plan(plan), model, at) : null) ?? At(PriceScope.Global, model, at);
+        var price = (pricing.PlanId is { } plan ? At(("plan", plan, model), at) : null) ?? At(("", "", model), at);
         return price is null ? null : new ResolvedPrice(price, pricing.MarkupBp);
     }
 
@@ -74,7 +81,10 @@ internal sealed class PriceResolver
     }
 
     public ModelPrice? At(string scope, string model, DateTimeOffset at)
-        => _versions.TryGetValue(KeyOf(scope, model), out var versions) ? Effective(versions, at) : null;
+        => At(Split(scope, model), at);
+
+    private ModelPrice? At((string Kind, string Id, string Model) key, DateTimeOffset at)
+        => _versions.TryGetValue(key, out var versions) ? Effective(versions, at) : null;
 
     private static ModelPrice? Effective(ModelPrice[] versions, DateTimeOffset at)
     {
