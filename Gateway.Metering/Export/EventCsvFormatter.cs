@@ -16,7 +16,8 @@ internal static class EventCsvFormatter
         "event_id,occurred_at,tenant_id,key_id,provider,endpoint,model,served_model,streamed,status,http_status,billable,"
         + "input_tokens,output_tokens,cached_input_tokens,cache_write_tokens,reasoning_tokens,audio_input_tokens,"
         + "audio_output_tokens,total_tokens,cache_write_1h_tokens,server_tool_requests,usage_source,feature,environment,"
-        + "end_user,trace_id,metadata,latency_ms,ttft_ms,cost_micros,price_version,admission,attempts,raw_usage\r\n";
+        + "end_user,trace_id,metadata,latency_ms,ttft_ms,cost_micros,price_version,price_id,tier_position,markup_bp,admission,"
+        + "attempts,raw_usage\r\n";
 
     public static void AppendRow(StringBuilder line, MeteringEvent e)
     {
@@ -52,6 +53,9 @@ internal static class EventCsvFormatter
         Number(line, e.TtftMs);
         Number(line, e.CostMicros);
         Number(line, e.PriceVersion);
+        Number(line, e.PriceId);
+        Number(line, e.TierPosition);
+        Number(line, e.MarkupBp);
         Text(line, e.Admission);
         Text(line, e.Attempts is null ? null : System.Text.Json.JsonSerializer.Serialize(e.Attempts, Sink.SinkJsonContext.Default.IReadOnlyListProviderAttempt));
         Text(line, e.RawUsage, last: true);

@@ -7,7 +7,8 @@ namespace Gateway.Metering.Export;
 
 /// <summary>
 /// Maps a <c>metering_events</c> row, selected with <see cref="Columns"/>, to the event, by ordinal: the export reads
-/// with a plain <see cref="NpgsqlDataReader"/> so rows stream one at a time.
+/// with a plain <see cref="NpgsqlDataReader"/> so rows stream one at a time. <c>/admin/events</c> reads the same way, so
+/// both answer the same shape.
 /// </summary>
 internal static class EventRowReader
 {
@@ -16,11 +17,11 @@ internal static class EventRowReader
         http_status, billable, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens, reasoning_tokens,
         audio_input_tokens, audio_output_tokens, total_tokens, usage_source, feature, environment, end_user, trace_id,
         metadata::text, latency_ms, ttft_ms, raw_usage::text, cost_micros, price_version, admission, attempts::text,
-        cache_write_1h_tokens, server_tool_requests
+        cache_write_1h_tokens, server_tool_requests, price_id, tier_position, markup_bp
         """;
 
     /// <summary>How many columns <see cref="Columns"/> selects; a query may select more after them.</summary>
-    public const int Count = 35;
+    public const int Count = 38;
 
     public static MeteringEvent Read(NpgsqlDataReader row) => new()
     {
@@ -59,6 +60,9 @@ internal static class EventRowReader
         Attempts = Text(row, 32) is { } attempts ? JsonSerializer.Deserialize(attempts, SinkJsonContext.Default.IReadOnlyListProviderAttempt) : null,
         CacheWrite1hTokens = row.GetInt64(33),
         ServerToolRequests = row.GetInt64(34),
+        PriceId = row.IsDBNull(35) ? null : row.GetInt64(35),
+        TierPosition = row.IsDBNull(36) ? null : row.GetInt64(36),
+        MarkupBp = row.IsDBNull(37) ? null : row.GetInt32(37),
     };
 
     private static string? Text(NpgsqlDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);

@@ -21,7 +21,7 @@ public sealed class ExportEndpointTests(GatewayFixture fixture)
         "status", "http_status", "billable", "input_tokens", "output_tokens", "cached_input_tokens", "cache_write_tokens",
         "reasoning_tokens", "audio_input_tokens", "audio_output_tokens", "total_tokens", "cache_write_1h_tokens",
         "server_tool_requests", "usage_source", "feature", "environment", "end_user", "trace_id", "metadata", "latency_ms",
-        "ttft_ms", "cost_micros", "price_version", "admission", "attempts", "raw_usage",
+        "ttft_ms", "cost_micros", "price_version", "price_id", "tier_position", "markup_bp", "admission", "attempts", "raw_usage",
     ];
 
     private GatewayHost Gateway => fixture.Simulated;
