@@ -137,7 +137,7 @@ internal static class BillingEndpoints
             return GatewayError.InvalidRequest("The period must be a month like 2026-11.", "period").ToResult();
         }
 
-        if (await PriceEndpoints.TenantExistsAsync(id, tenants, cancellationToken) is { } missing)
+        if (await TenantEndpoints.MissingAsync(id, tenants, cancellationToken) is { } missing)
         {
             return missing;
         }
@@ -176,7 +176,7 @@ internal static class BillingEndpoints
             return GatewayError.InvalidRequest("'from' and 'to' are required ISO 8601 times, 'from' before 'to', at most ten years apart.", "from").ToResult();
         }
 
-        if (body.Tenant is { } tenant && await PriceEndpoints.TenantExistsAsync(tenant, tenants, cancellationToken) is { } missing)
+        if (body.Tenant is { } tenant && await TenantEndpoints.MissingAsync(tenant, tenants, cancellationToken) is { } missing)
         {
             return missing;
         }

@@ -93,7 +93,7 @@ internal static class PlanEndpoints
             return error.ToResult();
         }
 
-        if (await PriceEndpoints.TenantExistsAsync(id, tenants, cancellationToken) is { } missing)
+        if (await TenantEndpoints.MissingAsync(id, tenants, cancellationToken) is { } missing)
         {
             return missing;
         }
@@ -125,7 +125,7 @@ internal static class PlanEndpoints
             return GatewayError.InvalidRequest("'markup_percent' must be a number from -100 (free) to 1000 with at most 2 decimals; negative is a discount.", "markup_percent").ToResult();
         }
 
-        if (await PriceEndpoints.TenantExistsAsync(id, tenants, cancellationToken) is { } missing)
+        if (await TenantEndpoints.MissingAsync(id, tenants, cancellationToken) is { } missing)
         {
             return missing;
         }
@@ -138,7 +138,7 @@ internal static class PlanEndpoints
     }
 
     private static async Task<IResult> GetPricing(string id, TenantCatalog tenants, PriceCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
-        => await PriceEndpoints.TenantExistsAsync(id, tenants, cancellationToken) ?? await PricingResultAsync(id, catalog, time, cancellationToken);
+        => await TenantEndpoints.MissingAsync(id, tenants, cancellationToken) ?? await PricingResultAsync(id, catalog, time, cancellationToken);
 
     private static async Task<TenantPricing> CurrentAsync(string tenantId, DateTimeOffset at, PriceCatalog catalog, CancellationToken cancellationToken)
         => PriceResolver.Build([], await catalog.TenantPricingAsync(tenantId, cancellationToken)).PricingAt(tenantId, at);

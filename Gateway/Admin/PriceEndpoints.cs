@@ -21,20 +21,15 @@ internal static class PriceEndpoints
         admin.MapGet("/prices/{**model}", (string model, PriceCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
             => GetPrice(PriceScope.Global, model, catalog, time, cancellationToken));
         admin.MapPut("/tenants/{id}/prices/{**model}", async (string id, string model, HttpRequest request, TenantCatalog tenants, PriceCatalog catalog, PricingSync sync) =>
-            await TenantExistsAsync(id, tenants, request.HttpContext.RequestAborted) is { } missing
+            await TenantEndpoints.MissingAsync(id, tenants, request.HttpContext.RequestAborted) is { } missing
                 ? missing
                 : await PutPrice(PriceScope.Tenant(id), model, request, catalog, sync));
         admin.MapGet("/tenants/{id}/prices/{**model}", async (string id, string model, TenantCatalog tenants, PriceCatalog catalog, TimeProvider time, CancellationToken cancellationToken) =>
-            await TenantExistsAsync(id, tenants, cancellationToken) is { } missing
+            await TenantEndpoints.MissingAsync(id, tenants, cancellationToken) is { } missing
                 ? missing
                 : await GetPrice(PriceScope.Tenant(id), model, catalog, time, cancellationToken));
         return admin;
     }
-
-    internal static async Task<IResult?> TenantExistsAsync(string id, TenantCatalog tenants, CancellationToken cancellationToken)
-        => TenantEndpoints.TenantId().IsMatch(id) && await tenants.FindAsync(id, cancellationToken) is not null
-            ? null
-            : GatewayError.NotFound($"No tenant '{id}'.").ToResult();
 
     internal static GatewayError? CheckModel(string model)
         => string.IsNullOrWhiteSpace(model) || model.Length > 200 || model.Any(char.IsControl) || model.EndsWith(VersionsSuffix, StringComparison.Ordinal)

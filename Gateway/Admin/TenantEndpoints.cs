@@ -11,6 +11,12 @@ internal static partial class TenantEndpoints
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
     internal static partial Regex TenantId();
 
+    /// <summary>Null when the tenant exists, else its 404 (a malformed id cannot exist).</summary>
+    internal static async Task<IResult?> MissingAsync(string id, TenantCatalog tenants, CancellationToken cancellationToken)
+        => TenantId().IsMatch(id) && await tenants.FindAsync(id, cancellationToken) is not null
+            ? null
+            : GatewayError.NotFound($"No tenant '{id}'.").ToResult();
+
     public static RouteGroupBuilder MapTenantEndpoints(this RouteGroupBuilder admin)
     {
         admin.MapPost("/tenants", CreateTenant);

@@ -58,9 +58,9 @@ internal static class WalletEndpoints
             return GatewayError.InvalidRequest("'expires_at' must be in the future.", "expires_at").ToResult();
         }
 
-        if (!TenantEndpoints.TenantId().IsMatch(id) || await tenants.FindAsync(id, cancellationToken) is null)
+        if (await TenantEndpoints.MissingAsync(id, tenants, cancellationToken) is { } missing)
         {
-            return GatewayError.NotFound($"No tenant '{id}'.").ToResult();
+            return missing;
         }
 
         var (credit, _) = await posting.CreditAsync(id, micros, body.IdempotencyKey, body.ExpiresAt, body.Note, body.Priority ?? 1, cancellationToken);
@@ -103,9 +103,9 @@ internal static class WalletEndpoints
             return GatewayError.InvalidRequest("Limits must be null (unlimited) or non-negative integers.").ToResult();
         }
 
-        if (!TenantEndpoints.TenantId().IsMatch(id) || await tenants.FindAsync(id, cancellationToken) is null)
+        if (await TenantEndpoints.MissingAsync(id, tenants, cancellationToken) is { } missing)
         {
-            return GatewayError.NotFound($"No tenant '{id}'.").ToResult();
+            return missing;
         }
 
         var limits = new TenantLimits(body.RequestsPerMinute, body.TokensPerMinute, body.TokensPerDay, body.TokensPerMonth);
@@ -116,9 +116,9 @@ internal static class WalletEndpoints
 
     private static async Task<IResult> GetLimits(string id, TenantCatalog tenants, WalletLedger ledger, CancellationToken cancellationToken)
     {
-        if (!TenantEndpoints.TenantId().IsMatch(id) || await tenants.FindAsync(id, cancellationToken) is null)
+        if (await TenantEndpoints.MissingAsync(id, tenants, cancellationToken) is { } missing)
         {
-            return GatewayError.NotFound($"No tenant '{id}'.").ToResult();
+            return missing;
         }
 
         var limits = await ledger.LimitsAsync(id, cancellationToken);
