@@ -69,6 +69,24 @@ public sealed class WalletScriptTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FreeRequest_ZeroHold_SettlesAndAbandonsInRedis()
+    {
+        // A zero hold once made the scripts pass "-0" to HINCRBY: every free request's settle failed over to Postgres.
+        var tenant = await NewWalletAsync(1_000);
+        var stream = WalletKeys.For(tenant).Stream;
+        var before = await _redis.GetDatabase().StreamLengthAsync(stream);
+
+        await _wallets.AdmitAsync(tenant, "free", 0, 10, Now, TimeSpan.FromSeconds(5));
+        var settled = await _wallets.SettleAsync(tenant, "free", 0, 0, Now, "{}");
+        await _wallets.AdmitAsync(tenant, "free-dead", 0, 10, Now, TimeSpan.FromSeconds(5), abandonedEventJson: "{\"cost_micros\":0}");
+        var abandoned = await _wallets.AbandonAsync(tenant, "free-dead", Now.AddSeconds(6));
+
+        Assert.Equal(new LiveWallet(1_000, 0, 0), settled!.Value);
+        Assert.True(abandoned);
+        Assert.Equal(before + 2, await _redis.GetDatabase().StreamLengthAsync(stream));
+    }
+
+    [Fact]
     public async Task Sweep_ExpiredHold_AbandonedWithItsEstimateBilled_LateSettleChangesNothing()
     {
         var tenant = await NewWalletAsync(1_000);

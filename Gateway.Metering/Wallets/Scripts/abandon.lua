@@ -11,7 +11,7 @@ if not amount then return 0 end
 local event = redis.call('HGET', KEYS[3], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
-redis.call('HINCRBY', KEYS[1], 'held', -tonumber(amount))
+if tonumber(amount) ~= 0 then redis.call('HINCRBY', KEYS[1], 'held', -tonumber(amount)) end -- never "-0"
 local cost = 0
 if event then
   local ok, e = pcall(cjson.decode, event)

@@ -18,7 +18,8 @@ if amount then
   redis.call('HDEL', KEYS[2], ARGV[1])
   redis.call('HDEL', KEYS[3], ARGV[1])
   redis.call('ZREM', KEYS[4], ARGV[5])
-  redis.call('HINCRBY', wallet, 'held', -tonumber(amount))
+  -- A free request's hold is 0, and Lua writes -0 as "-0", which Redis refuses as an increment.
+  if tonumber(amount) ~= 0 then redis.call('HINCRBY', wallet, 'held', -tonumber(amount)) end
 end
 local cost = tonumber(ARGV[2])
 if cost ~= 0 then redis.call('HINCRBY', wallet, 'balance', -cost) end
