@@ -33,6 +33,7 @@ public sealed class StartupTests
             ["Sink:FlushInterval"] = "00:01:00", // nothing is written until the stop drains the queue
             ["Sink:BatchSize"] = "1000",
         });
+        await GatewayFixture.PriceSimulatedModelsAsync(gateway); // on a fresh database no other test may have priced sim-1 yet
         var (tenant, key, _) = await gateway.NewTenantAsync();
         using (var client = gateway.Client(key))
         {
