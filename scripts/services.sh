@@ -57,15 +57,23 @@ start_redis_cluster() {
         --appendonly yes --save ""
     fi
   done
+  # A restarted node answers LOADING (not PONG) while it reads its append-only file back.
   for p in "${ports[@]}"; do
-    for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 -p "$p" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    for _ in $(seq 1 300); do [ "$(redis-cli -h 127.0.0.1 -p "$p" ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done
   done
-  if ! redis-cli -h 127.0.0.1 -p 7001 cluster info 2>/dev/null | grep -q 'cluster_state:ok'; then
-    redis-cli --cluster create 127.0.0.1:7001 127.0.0.1:7002 127.0.0.1:7003 --cluster-replicas 0 --cluster-yes >/dev/null
-    for _ in $(seq 1 100); do
-      redis-cli -h 127.0.0.1 -p 7001 cluster info 2>/dev/null | grep -q 'cluster_state:ok' && break; sleep 0.1
-    done
+  cluster_ok() { redis-cli -h 127.0.0.1 -p 7001 cluster info 2>/dev/null | grep -q 'cluster_state:ok'; }
+  if ! cluster_ok; then
+    local known
+    known="$(redis-cli -h 127.0.0.1 -p 7001 cluster info 2>/dev/null | sed -n 's/^cluster_known_nodes:\([0-9]*\).*/\1/p')"
+    if [ "${known:-1}" -le 1 ]; then # new nodes: form the cluster (restarted ones find each other from nodes.conf)
+      local out
+      if ! out="$(redis-cli --cluster create 127.0.0.1:7001 127.0.0.1:7002 127.0.0.1:7003 --cluster-replicas 0 --cluster-yes 2>&1)"; then
+        log "redis cluster create failed: $(tail -n 3 <<<"$out")"; exit 1
+      fi
+    fi
+    for _ in $(seq 1 300); do cluster_ok && break; sleep 0.1; done
   fi
+  cluster_ok || { log "redis cluster on 127.0.0.1:7001-7003 is not ok; see $DATA/redis-cluster/*/redis.log"; exit 1; }
   log "redis cluster up on 127.0.0.1:7001-7003"
 }
 
