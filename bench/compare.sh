@@ -15,13 +15,17 @@
 # resident memory idle and peak under load; Redis commands per request; BENCH_STREAMS concurrent streams through the
 # gateway with every chunk counted. Ends with the goals of the issue, met or NOT met (never fails).
 # Usage: bench/compare.sh [rounds] [seconds]   env: BENCH_CONNS ("1 4 8 16 32 64"), BENCH_STREAMS (5000),
-#        BENCH_ARMS ("direct nginx bare gateway portkey")
+#        BENCH_ARMS ("direct nginx bare gateway portkey"), BENCH_WARMUP (20: seconds of load per arm before round 1)
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/bench/lib.sh"
 ROUNDS="${1:-3}"; SECS="${2:-3}"
 read -r -a CONNS <<<"${BENCH_CONNS:-1 4 8 16 32 64}"
 read -r -a ARMS <<<"${BENCH_ARMS:-direct nginx bare gateway portkey}"
 STREAMS="${BENCH_STREAMS:-5000}"
+# A .NET process pinned to one core keeps compiling under load for ~25 s (tier-0 -> instrumented -> tier-1; ~5,600
+# methods and 3 s of JIT time in the first 6 s, a few percent of the core until ~25 s, dotnet-counters). Rounds
+# measured before that compare a compiler with a steady state, so every arm gets the same warm-up under load.
+WARMUP="${BENCH_WARMUP:-20}"
 BUDGET_US=5000
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 dotnet build bench/Gateway.Bench -c Release -nologo -v q >/dev/null
@@ -127,9 +131,10 @@ declare -A IDLE_RSS
 for arm in "${ACTIVE[@]}"; do
   if [ -n "${PIDS[$arm]}" ]; then IDLE_RSS[$arm]=$(( $(rss_kb $(arm_pids "$arm")) / 1024 )); else IDLE_RSS[$arm]="-"; fi
 done
-echo "warming up"; for arm in "${ACTIVE[@]}"; do wrk_arm "$arm" 8 2 >/dev/null; stream_arm "$arm" 1 >/dev/null; done
+echo "warming up: ${WARMUP}s of load (8 connections) and 2 s of streams per arm"
+for arm in "${ACTIVE[@]}"; do wrk_arm "$arm" 8 "$WARMUP" >/dev/null; stream_arm "$arm" 2 >/dev/null; done
 
-declare -A L50 L99 RPS CPU_P CPU_S PEAK T50 T99 G50 G99 ERR RCALLS RSCRIPTS LADDER
+declare -A L50 L99 RPS CPU_P CPU_S PEAK T50 T99 G50 G99 ERR RCALLS RSCRIPTS LADDER TN
 for r in $(seq 1 "$ROUNDS"); do
   for arm in "${ACTIVE[@]}"; do
     read -r a b _ _ e <<<"$(wrk_arm "$arm" 1 "$SECS")"
@@ -156,20 +161,22 @@ for r in $(seq 1 "$ROUNDS"); do
     RSCRIPTS[$arm]+="$(awk "BEGIN{printf \"%.3f\", ($rs1-$rs0)/($reqs>0?$reqs:1)}") "
     PEAK[$arm]+="$(( $(cat "$peak_file") / 1024 )) "; rm -f "$peak_file"
 
-    read -r a b c d _ e <<<"$(stream_arm "$arm" "$SECS")"
+    # Streams last ~35 ms each (8 chunks, 2 ms pauses): three times the seconds, for ~150 first events a round.
+    read -r a b c d n e <<<"$(stream_arm "$arm" $(( SECS * 3 )))"; TN[$arm]=$(( ${TN[$arm]:-0} + ${n:-0} ))
     T50[$arm]+="${a:-0} "; T99[$arm]+="${b:-0} "; G50[$arm]+="${c:-0} "; G99[$arm]+="${d:-0} "; ERR[$arm]=$(( ${ERR[$arm]:-0} + ${e:-0} ))
     echo "round $r $arm: c=1 p50 $(awk '{print $NF}' <<<"${L50[$arm]}") us; rate ladder (c:rps/p99us) $ladder-> best $best rps; first event p99 ${b:-?} us"
   done
 done
 
 # Redis commands per request of the gateway as MONITOR sees them (every client command, script internals excluded).
-read -r mon_reqs mon_cmds mon_evals <<<"$(redis_roundtrips "${URL[gateway]}" 3)"
+read -r mon_reqs mon_cmds mon_evals <<<"$(redis_roundtrips "${URL[gateway]}" 3 || echo 0 0 0)"
 
 # Many concurrent streams through the gateway (and straight to the simulator, to tell its limits from ours).
 STREAM_CHUNKS=20; STREAM_DELAY=100
-many() { # arm -> RESULT fields
-  local hdr=(); IFS='|' read -r -a hdr <<<"${HEADERS[$1]:-}"
-  taskset -c 1 dotnet "$BENCH_DLL" streams "${URL[$1]}/v1/chat/completions" "$STREAMS" "$STREAM_CHUNKS" "$STREAM_DELAY" "${hdr[@]}" | sed -n 's/^RESULT //p'
+many() { # arm -> RESULT fields (the tool exits 1 when a stream lost anything: that is a result, not a reason to stop)
+  local hdr=() out; IFS='|' read -r -a hdr <<<"${HEADERS[$1]:-}"
+  out="$(taskset -c 1 dotnet "$BENCH_DLL" streams "${URL[$1]}/v1/chat/completions" "$STREAMS" "$STREAM_CHUNKS" "$STREAM_DELAY" "${hdr[@]}" 2>&1)" || true
+  grep -m1 '^RESULT ' <<<"$out" | sed 's/^RESULT //' || echo "no result: $(tail -n 2 <<<"$out" | tr '\n' ' ')"
 }
 MANY_DIRECT="$(many direct)"
 gw_peak="$(mktemp)"; echo 0 >"$gw_peak"; peak_rss "$gw_peak" "${PIDS[gateway]}" & sampler=$!
@@ -191,7 +198,8 @@ load average: start $LOAD_START, end $LOAD_END
 request: 1 KB chat completion, 16 output tokens, non-streamed unless said; ${ROUNDS} rounds x ${SECS}s per measurement,
 medians of rounds (spread = min-max over rounds). Added = arm - direct. Rate: closed loop (wrk -t1) at ${CONNS[*]}
 connections, the best requests/s whose p99 <= ${BUDGET_US} us and no errors (0 = none in budget).
-Streams: 8 tokens, the simulator pausing 2 ms after every chunk, 1 stream at a time; first event = first SSE "data:".
+Streams: 8 tokens, the simulator pausing 2 ms after every chunk, 1 stream at a time for $(( SECS * 3 ))s a round; first
+event = first SSE "data:". Warm-up before round 1: ${WARMUP}s of load and 2 s of streams per arm.
 
 | arm | c=1 p50 us | c=1 p99 us | added p50 us | added p99 us | rps at p99<=5ms | CPU us/req proxy | CPU us/req Redis+PG | RSS idle MB | RSS peak MB | errors |
 |---|---|---|---|---|---|---|---|---|---|---|
@@ -201,11 +209,11 @@ for arm in "${ACTIVE[@]}"; do
 done
 cat <<TXT
 
-| arm | first event p50 us | first event p99 us | added p99 us | gap p50 us | gap p99 us | added gap p99 us | Redis calls/req | scripts/req | last ladder (c:rps/p99us) |
-|---|---|---|---|---|---|---|---|---|---|
+| arm | streams | first event p50 us | first event p99 us | added p99 us | gap p50 us | gap p99 us | added gap p99 us | Redis calls/req | scripts/req | last ladder (c:rps/p99us) |
+|---|---|---|---|---|---|---|---|---|---|---|
 TXT
 for arm in "${ACTIVE[@]}"; do
-  echo "| $arm | $(med "${T50[$arm]}") | $(med "${T99[$arm]}") ($(spread "${T99[$arm]}")) | $(added "${T99[$arm]}" "${T99[direct]}") | $(med "${G50[$arm]}") | $(med "${G99[$arm]}") | $(added "${G99[$arm]}" "${G99[direct]}") | $(med "${RCALLS[$arm]}") | $(med "${RSCRIPTS[$arm]}") | ${LADDER[$arm]} |"
+  echo "| $arm | ${TN[$arm]:-0} | $(med "${T50[$arm]}") | $(med "${T99[$arm]}") ($(spread "${T99[$arm]}")) | $(added "${T99[$arm]}" "${T99[direct]}") | $(med "${G50[$arm]}") | $(med "${G99[$arm]}") | $(added "${G99[$arm]}" "${G99[direct]}") | $(med "${RCALLS[$arm]}") | $(med "${RSCRIPTS[$arm]}") | ${LADDER[$arm]} |"
 done
 cat <<TXT
 

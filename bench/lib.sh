@@ -39,12 +39,14 @@ start_simulator() {
   wait_up "$SIM_PORT"
 }
 
+# The bench's one tenant opens BENCH_STREAMS streams at once: above the default per-tenant cap (1000, issue #8).
 start_gateway() { # port, then extra VAR=value settings
   local port="$1"; shift
   env ConnectionStrings__Redis="$GATEWAY_REDIS" ConnectionStrings__Postgres="$GATEWAY_POSTGRES" \
     Admin__Token="$ADMIN_TOKEN" Demo__TenantId=bench Demo__Key="$KEY" \
     Providers__openai__Kind=simulated Providers__openai__BaseUrl="http://127.0.0.1:$SIM_PORT/v1" \
     Logging__LogLevel__Default=Warning "$@" \
+    Proxy__MaxConcurrentStreamsPerTenant="${BENCH_STREAM_CAP:-100000}" \
     taskset -c 0 dotnet "$DLL" --urls "http://127.0.0.1:$port" >"/tmp/bench-gw-$port.log" 2>&1 &
   BENCH_PIDS+=($!)
   wait_up "$port"
