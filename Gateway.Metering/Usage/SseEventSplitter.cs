@@ -5,24 +5,36 @@ namespace Gateway.Metering.Usage;
 /// <summary>
 /// Cuts a server-sent-events byte stream into whole events, each with its raw bytes exactly as sent (terminating
 /// blank line included), so a caller can pass an event on untouched, rewrite it or drop it. Accepts LF, CR and CRLF
-/// line ends (USAGE-FORMATS.md §5.3, fixture 20). Holds at most one incomplete event.
+/// line ends (USAGE-FORMATS.md §5.3, fixture 20). Holds at most one incomplete event, and a buffer only while it
+/// does: once every event read so far has been taken, the buffer goes back to the pool, so thousands of open streams
+/// waiting for their next token hold none (a stream's chunks usually arrive as whole events).
 /// </summary>
 internal sealed class SseEventSplitter : IDisposable
 {
     /// <summary>An event larger than this is passed on as it stands instead of being held back.</summary>
     public const int MaxEventBytes = 8 * 1024 * 1024;
 
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(8192);
+    private const int InitialBytes = 8192;
+
+    private byte[] _buffer = [];
     private int _length;
     private int _eventStart;
     private int _lineStart;
     private int _scan;
+
+    /// <summary>Whether a pooled buffer is held (only while an incomplete event is).</summary>
+    public bool HoldsBuffer => _buffer.Length > 0;
 
     /// <summary>Bytes held back: an event whose end has not arrived yet.</summary>
     public int Pending => _length - _eventStart;
 
     public void Append(ReadOnlySpan<byte> bytes)
     {
+        if (_buffer.Length == 0)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(InitialBytes, bytes.Length));
+        }
+
         Compact();
         if (_length + bytes.Length > _buffer.Length)
         {
@@ -94,6 +106,11 @@ internal sealed class SseEventSplitter : IDisposable
         }
 
         rawEvent = default;
+        if (Pending == 0)
+        {
+            Release(); // nothing held back: no span of the buffer is out (the caller asks again only when done)
+        }
+
         return false;
     }
 
@@ -122,12 +139,19 @@ internal sealed class SseEventSplitter : IDisposable
         _eventStart = 0;
     }
 
-    public void Dispose()
+    public void Dispose() => Release();
+
+    private void Release()
     {
         if (_buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = [];
         }
+
+        _length = 0;
+        _eventStart = 0;
+        _lineStart = 0;
+        _scan = 0;
     }
 }

@@ -35,6 +35,34 @@ public sealed class SseEventSplitterTests
     }
 
     [Fact]
+    public void TryTakeEvent_WholeEventsTaken_HoldsNoBufferBetweenChunks()
+    {
+        // Thousands of open streams wait between tokens: none should hold a buffer while nothing is pending.
+        using var splitter = new SseEventSplitter();
+        Assert.False(splitter.HoldsBuffer);
+
+        splitter.Append("data: {\"a\":1}\n\ndata: {\"b\""u8);
+        Assert.True(splitter.TryTakeEvent(false, out var first));
+        Assert.Equal("data: {\"a\":1}\n\n", Encoding.UTF8.GetString(first));
+        Assert.False(splitter.TryTakeEvent(false, out _));
+        Assert.True(splitter.HoldsBuffer); // half an event is held back
+
+        splitter.Append(":2}\n\n"u8);
+        Assert.True(splitter.TryTakeEvent(false, out var second));
+        Assert.Equal("data: {\"b\":2}\n\n", Encoding.UTF8.GetString(second));
+        Assert.False(splitter.TryTakeEvent(false, out _));
+        Assert.False(splitter.HoldsBuffer);
+        Assert.Equal(0, splitter.Pending);
+
+        splitter.Append("data: [DONE]\n\n"u8); // and it starts again from nothing
+        Assert.True(splitter.TryTakeEvent(false, out var done));
+        Assert.Equal("data: [DONE]\n\n", Encoding.UTF8.GetString(done));
+        Assert.False(splitter.TryTakeEvent(true, out _));
+        Assert.True(splitter.TakeRemainder().IsEmpty);
+        Assert.False(splitter.HoldsBuffer);
+    }
+
+    [Fact]
     public void Parse_MultiLineData_JoinsWithLineFeed()
     {
         var scratch = new System.Buffers.ArrayBufferWriter<byte>();
