@@ -13,4 +13,8 @@ function done(summary, latency, requests)
   io.write(string.format("RESULT p50_us=%d p99_us=%d rps=%.1f requests=%d errors=%d\n",
     latency:percentile(50), latency:percentile(99), summary.requests / (summary.duration / 1e6), summary.requests,
     summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+  -- The shape of the tail, for reading by eye (the scripts parse only RESULT).
+  io.write(string.format("PERCENTILES_US 50=%d 90=%d 95=%d 98=%d 99=%d 99.5=%d 99.9=%d max=%d\n",
+    latency:percentile(50), latency:percentile(90), latency:percentile(95), latency:percentile(98),
+    latency:percentile(99), latency:percentile(99.5), latency:percentile(99.9), latency.max))
 end
