@@ -176,6 +176,7 @@ internal static class GatewayApp
         // Kestrel's limits come from Proxy options, read here (the server is configured before options resolve);
         // the values are validated at start with the rest.
         var proxy = configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = proxy.InlineIoScheduling);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
