@@ -15,7 +15,8 @@
 # resident memory idle and peak under load; Redis commands per request; BENCH_STREAMS concurrent streams through the
 # gateway with every chunk counted. Ends with the goals of the issue, met or NOT met (never fails).
 # Usage: bench/compare.sh [rounds] [seconds]   env: BENCH_CONNS ("1 4 8 16 32 64"), BENCH_STREAMS (5000),
-#        BENCH_ARMS ("direct nginx bare gateway portkey"), BENCH_WARMUP (20: seconds of load per arm before round 1)
+#        BENCH_ARMS ("direct nginx bare gateway portkey"), BENCH_WARMUP (20: seconds of load per arm before round 1),
+#        BENCH_GATEWAY_ENV (extra VAR=value settings for both of this gateway's arms, bare and fully on)
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/bench/lib.sh"
 ROUNDS="${1:-3}"; SECS="${2:-3}"
@@ -35,6 +36,7 @@ OUT="$OUT_DIR/compare-$(date -u +%Y%m%dT%H%M%SZ).md"
 exec > >(tee "$OUT") 2>&1
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "compare.sh $ROUNDS rounds x ${SECS}s, $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD), load average at start $LOAD_START"
+[ -n "${BENCH_GATEWAY_ENV:-}" ] && echo "bare and gateway arms started with: $BENCH_GATEWAY_ENV"
 
 NGINX_PORT=9110; BARE_PORT=9111; GW_PORT=9112; PK_PORT=9113
 declare -A URL PIDS HEADERS SKIP
@@ -83,10 +85,10 @@ CONF
 fi
 
 if [[ " ${ARMS[*]} " == *" bare "* ]]; then
-  start_gateway "$BARE_PORT" Metering__Enabled=false Admission__Enabled=false
+  start_gateway "$BARE_PORT" Metering__Enabled=false Admission__Enabled=false ${BENCH_GATEWAY_ENV:-}
   PIDS[bare]="${BENCH_PIDS[-1]}"; URL[bare]="http://127.0.0.1:$BARE_PORT"; HEADERS[bare]="Authorization: Bearer $KEY"
 fi
-start_gateway "$GW_PORT"
+start_gateway "$GW_PORT" ${BENCH_GATEWAY_ENV:-}
 PIDS[gateway]="${BENCH_PIDS[-1]}"; URL[gateway]="http://127.0.0.1:$GW_PORT"; HEADERS[gateway]="Authorization: Bearer $KEY"
 top_up "$GW_PORT"
 
