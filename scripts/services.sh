@@ -28,9 +28,21 @@ need_pkg() {
   fi
 }
 
+# PONG, not just an answer: redis-cli exits 0 on an error reply, and a restarted server answers LOADING while it reads
+# its append-only file back (seconds, for a big one), refusing every command meanwhile.
+redis_ready() { # port [tries of 0.1 s]
+  local _
+  for _ in $(seq 1 "${2:-1}"); do
+    [ "$(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null)" = PONG ] && return 0
+    [ "${2:-1}" -gt 1 ] && sleep 0.1
+  done
+  return 1
+}
+
 start_redis() {
   mkdir -p "$DATA/redis"
   if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    redis_ready "$REDIS_PORT" 600 || { log "redis on 127.0.0.1:$REDIS_PORT answers but is not ready; see $DATA/redis/redis.log"; exit 1; }
     log "redis already up on 127.0.0.1:$REDIS_PORT"; return
   fi
   # appendonly with fsync everysec: a crash of the machine can lose up to one second of writes;
@@ -38,10 +50,7 @@ start_redis() {
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$DATA/redis" --daemonize yes \
     --pidfile "$DATA/redis/redis.pid" --logfile "$DATA/redis/redis.log" \
     --appendonly yes --appendfsync "${GATEWAY_REDIS_FSYNC:-everysec}" --save "" --protected-mode yes
-  for _ in $(seq 1 50); do
-    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && { log "redis up on 127.0.0.1:$REDIS_PORT"; return; }
-    sleep 0.1
-  done
+  redis_ready "$REDIS_PORT" 600 && { log "redis up on 127.0.0.1:$REDIS_PORT"; return; }
   log "redis did not start; see $DATA/redis/redis.log"; exit 1
 }
 
@@ -58,9 +67,7 @@ start_redis_cluster() {
     fi
   done
   # A restarted node answers LOADING (not PONG) while it reads its append-only file back.
-  for p in "${ports[@]}"; do
-    for _ in $(seq 1 300); do [ "$(redis-cli -h 127.0.0.1 -p "$p" ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done
-  done
+  for p in "${ports[@]}"; do redis_ready "$p" 600 || true; done
   cluster_ok() { redis-cli -h 127.0.0.1 -p 7001 cluster info 2>/dev/null | grep -q 'cluster_state:ok'; }
   if ! cluster_ok; then
     local known
