@@ -129,14 +129,15 @@ public sealed class StreamCapTests : IAsyncLifetime
         var (tenant, key, _) = await _gateway.NewTenantAsync();
         using var client = _gateway.Client(key);
 
-        using var response = await SendAsync(client, stream: true, fail: true);
         try
         {
+            using var response = await SendAsync(client, stream: true, fail: true);
             await response.Content.ReadAsStringAsync();
         }
         catch (HttpRequestException)
         {
-            // the cut reaches the client as a broken response
+            // The cut reaches the client as a broken response: mid-body, or as a reset before the headers when the
+            // upstream dies before the first chunk was flushed to the client (a race, either is right).
         }
 
         await AssertReleasedAsync(tenant);
