@@ -13,7 +13,7 @@ start_gateway "$ON_PORT"
 top_up "$ON_PORT"
 OFF="http://127.0.0.1:$OFF_PORT"; ON="http://127.0.0.1:$ON_PORT"
 
-echo "warming up (${BENCH_WARMUP:-20}s of load each, as compare.sh)"; run_wrk "$OFF" 4 "${BENCH_WARMUP:-20}" >/dev/null; run_wrk "$ON" 4 "${BENCH_WARMUP:-20}" >/dev/null
+echo "warming up (${BENCH_WARMUP:-20}s of load each)"; warm_up "$OFF" "$ON"
 o50=(); o99=(); n50=(); n99=(); orps=(); nrps=()
 for r in $(seq 1 "$ROUNDS"); do
   read -r a b _ _ e1 <<<"$(run_wrk "$OFF" 1 "$SECS")"; o50+=("$a"); o99+=("$b")

@@ -14,7 +14,7 @@ start_gateway "$GW_PORT"
 top_up "$GW_PORT"
 SIM="http://127.0.0.1:$SIM_PORT"; GW="http://127.0.0.1:$GW_PORT"
 
-echo "warming up (${BENCH_WARMUP:-20}s of load each, as compare.sh)"; run_wrk "$SIM" 4 "${BENCH_WARMUP:-20}" >/dev/null; run_wrk "$GW" 4 "${BENCH_WARMUP:-20}" >/dev/null
+echo "warming up (${BENCH_WARMUP:-20}s of load each)"; warm_up "$SIM" "$GW"
 d50=(); d99=(); g50=(); g99=(); drps=(); grps=()
 for r in $(seq 1 "$ROUNDS"); do
   read -r a b _ _ e1 <<<"$(run_wrk "$SIM" 1 "$SECS")"; d50+=("$a"); d99+=("$b")

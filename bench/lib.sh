@@ -45,8 +45,7 @@ start_gateway() { # port, then extra VAR=value settings
   env ConnectionStrings__Redis="$GATEWAY_REDIS" ConnectionStrings__Postgres="$GATEWAY_POSTGRES" \
     Admin__Token="$ADMIN_TOKEN" Demo__TenantId=bench Demo__Key="$KEY" \
     Providers__openai__Kind=simulated Providers__openai__BaseUrl="http://127.0.0.1:$SIM_PORT/v1" \
-    Logging__LogLevel__Default=Warning "$@" \
-    Proxy__MaxConcurrentStreamsPerTenant="${BENCH_STREAM_CAP:-100000}" \
+    Logging__LogLevel__Default=Warning Proxy__MaxConcurrentStreamsPerTenant="${BENCH_STREAM_CAP:-100000}" "$@" \
     taskset -c 0 dotnet "$DLL" --urls "http://127.0.0.1:$port" >"/tmp/bench-gw-$port.log" 2>&1 &
   BENCH_PIDS+=($!)
   wait_up "$port"
@@ -60,6 +59,10 @@ top_up() { # port: a large credit so no arm runs dry
 run_wrk() { # url connections seconds -> "p50_us p99_us rps requests errors"
   BENCH_KEY="$KEY" taskset -c 1 wrk -t1 -c"$2" -d"$3"s -s bench/chat.lua "$1/v1/chat/completions" \
     | sed -n 's/^RESULT p50_us=\([0-9]*\) p99_us=\([0-9]*\) rps=\([0-9.]*\) requests=\([0-9]*\) errors=\([0-9]*\)$/\1 \2 \3 \4 \5/p'
+}
+
+warm_up() { # url... : BENCH_WARMUP seconds of load each (20: a pinned .NET process compiles for ~25 s under load)
+  local url; for url in "$@"; do run_wrk "$url" 4 "${BENCH_WARMUP:-20}" >/dev/null; done
 }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
