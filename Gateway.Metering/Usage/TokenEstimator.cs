@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Gateway.Metering.Requests;
-using Microsoft.ML.Tokenizers;
+using Gateway.Metering.Tokens;
 
 namespace Gateway.Metering.Usage;
 
 /// <summary>
-/// Counts tokens with the model's tiktoken encoding (Microsoft.ML.Tokenizers, data from its packages, nothing
-/// downloaded). Used when a provider reports no usage, and by the simulated provider, so the two agree.
+/// Counts tokens with the model's tiktoken encoding (<see cref="TiktokenCounter"/>: exactly Microsoft.ML.Tokenizers'
+/// counts, its pre-tokenizer and data packages, a few MB per encoding; nothing downloaded). Admission reserves by it,
+/// events fall back on it when a provider reports no usage, and the simulated provider answers with it, so all agree.
 /// </summary>
 internal sealed class TokenEstimator
 {
@@ -15,14 +16,14 @@ internal sealed class TokenEstimator
     /// prime the reply.</summary>
     public const int TokensPerMessage = 3;
 
-    public static readonly string[] KnownEncodings = ["o200k_base", "cl100k_base"];
+    public static readonly string[] KnownEncodings = TiktokenEncodings.Known;
 
     /// <summary>Model names whose encoding is remembered.</summary>
     private const int MaxCachedModels = 10_000;
 
     private readonly TokenizerOptions _options;
     private readonly KeyValuePair<string, string>[] _prefixes;
-    private readonly ConcurrentDictionary<string, Lazy<Tokenizer>> _byEncoding = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<TiktokenCounter>> _byEncoding = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _encodingByModel = new(StringComparer.Ordinal);
 
     public TokenEstimator(IOptions<TokenizerOptions> options)
@@ -41,10 +42,10 @@ internal sealed class TokenEstimator
             return 0;
         }
 
-        return For(model).CountTokens(text);
+        return For(model).Count(text);
     }
 
-    public int Count(string? model, ReadOnlySpan<char> text) => text.IsEmpty ? 0 : For(model).CountTokens(text);
+    public int Count(string? model, ReadOnlySpan<char> text) => text.IsEmpty ? 0 : For(model).Count(text);
 
     /// <summary>Input tokens of a chat-style request: its text plus the per-message framing.</summary>
     public long CountInput(string? model, string text, int messages)
@@ -79,10 +80,10 @@ internal sealed class TokenEstimator
         return _encodingByModel.Count < MaxCachedModels ? _encodingByModel.GetOrAdd(model, static (m, self) => self.Resolve(m), this) : Resolve(model);
     }
 
-    private Tokenizer For(string? model)
+    private TiktokenCounter For(string? model)
     {
         var encoding = EncodingFor(model);
-        return _byEncoding.GetOrAdd(encoding, static e => new Lazy<Tokenizer>(() => TiktokenTokenizer.CreateForEncoding(e))).Value;
+        return _byEncoding.GetOrAdd(encoding, static e => new Lazy<TiktokenCounter>(() => TiktokenEncodings.Create(e))).Value;
     }
 
     private string Resolve(string model)

@@ -20,6 +20,11 @@ if (args is ["streams", ..])
     return await StreamBench.ManyAsync(args);
 }
 
+if (args is ["tokens", ..])
+{
+    return TokenCountBench.Run(args);
+}
+
 if (args is ["usage", ..])
 {
     return await UsageQueryBench.RunAsync(args);

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Gateway.Metering.Tokens;
+using Microsoft.ML.Tokenizers;
+
+/// <summary>
+/// Exact token counting (issue #7: admission counts every prompt): the gateway's <see cref="TiktokenCounter"/> against
+/// Microsoft.ML.Tokenizers' <see cref="TiktokenTokenizer"/>, which it replaced. Load time, heap kept by one loaded
+/// encoding, and counts per second on the benchmark's 1 KB prompt and on a 64 KB mixed text; arms alternate in rounds,
+/// the same counts asserted.
+/// Usage: dotnet run -c Release --project bench/Gateway.Bench -- tokens [encoding] [rounds] [seconds per arm]
+/// </summary>
+internal static class TokenCountBench
+{
+    public static int Run(string[] args)
+    {
+        var encoding = args.Length > 1 ? args[1] : TiktokenEncodings.O200kBase;
+        var rounds = args.Length > 2 ? int.Parse(args[2]) : 5;
+        var seconds = args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1.0;
+
+        var (oursLoad, oursHeap, ours) = Load(() => TiktokenEncodings.Create(encoding));
+        var (refLoad, refHeap, reference) = Load(() => TiktokenTokenizer.CreateForEncoding(encoding));
+        Console.WriteLine($"encoding {encoding}: load ours {oursLoad:F0} ms, reference {refLoad:F0} ms; heap kept ours {oursHeap / 1048576.0:F1} MB, reference {refHeap / 1048576.0:F1} MB ({(double)refHeap / oursHeap:F1}x)");
+
+        var prompt = string.Concat(Enumerable.Repeat("The quick brown fox jumps over the lazy dog. ", 20)); // bench/chat.lua's
+        var mixed = string.Concat(Enumerable.Repeat("Hello, wörld! 日本語のテキスト。 def f(x): return x**2 # 12345 😀 https://example.com/a?b=c\n", 700));
+        foreach (var (name, text) in new[] { ("1 KB prompt", prompt), ("64 KB mixed", mixed) })
+        {
+            if (ours.Count(text) != reference.CountTokens(text))
+            {
+                Console.WriteLine($"MISMATCH on {name}: ours {ours.Count(text)}, reference {reference.CountTokens(text)}");
+                return 1;
+            }
+
+            var oursRates = new List<double>();
+            var refRates = new List<double>();
+            for (var r = 0; r < rounds; r++)
+            {
+                oursRates.Add(Rate(() => ours.Count(text), seconds));
+                refRates.Add(Rate(() => reference.CountTokens(text), seconds));
+            }
+
+            oursRates.Sort();
+            refRates.Sort();
+            var (o, rf) = (oursRates[rounds / 2], refRates[rounds / 2]);
+            Console.WriteLine($"{name} ({ours.Count(text)} tokens): ours {o:F0} counts/s ({oursRates[0]:F0}-{oursRates[^1]:F0}), reference {rf:F0} ({refRates[0]:F0}-{refRates[^1]:F0}); ours/reference {o / rf:F2}x; allocated per count ours {Allocated(() => ours.Count(text))} B, reference {Allocated(() => reference.CountTokens(text))} B");
+        }
+
+        GC.KeepAlive(ours);
+        GC.KeepAlive(reference);
+        return 0;
+    }
+
+    private static (double Ms, long Heap, T Value) Load<T>(Func<T> create)
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var watch = Stopwatch.StartNew();
+        var value = create();
+        var ms = watch.Elapsed.TotalMilliseconds;
+        var heap = GC.GetTotalMemory(forceFullCollection: true) - before;
+        return (ms, heap, value);
+    }
+
+    private static double Rate(Func<int> count, double seconds)
+    {
+        var watch = Stopwatch.StartNew();
+        var n = 0;
+        while (watch.Elapsed.TotalSeconds < seconds)
+        {
+            count();
+            n++;
+        }
+
+        return n / watch.Elapsed.TotalSeconds;
+    }
+
+    private static long Allocated(Func<int> count)
+    {
+        count();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            count();
+        }
+
+        return (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
+    }
+}
