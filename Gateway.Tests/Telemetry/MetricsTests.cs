@@ -52,6 +52,10 @@ public sealed class MetricsTests
         Assert.True(metrics.Sum("gen_ai_client_token_usage_count", ("gen_ai_token_type", "input")) >= 3);
         Assert.True(metrics.Sum("gateway_flusher_lag_seconds_count") >= 3);
         Assert.True(metrics.Has("http_server_request_duration_seconds_count", ("http_route", "/v1/chat/completions")));
+        // The runtime's meter: what bench/alloc.sh reads (allocation and GC pauses per request).
+        Assert.True(metrics.Sum("dotnet_gc_heap_total_allocated_bytes_total") > 0);
+        Assert.True(metrics.Has("dotnet_gc_pause_time_seconds_total"));
+        Assert.True(metrics.Sum("dotnet_process_memory_working_set_bytes") > 0);
         Assert.DoesNotContain(key, metrics.Text, StringComparison.Ordinal);
     }
 

@@ -50,6 +50,7 @@ internal static class TelemetryExtensions
             {
                 metrics.AddMeter(MeteringMetrics.MeterName);
                 metrics.AddAspNetCoreInstrumentation(); // http.server.request.duration, by route
+                metrics.AddMeter("System.Runtime"); // the runtime's own: GC (allocated bytes, pauses, heap), CPU, memory, thread pool, JIT
                 if (options.Prometheus)
                 {
                     metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
