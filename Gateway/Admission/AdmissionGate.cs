@@ -66,17 +66,19 @@ internal sealed partial class AdmissionGate(
         var now = time.GetUtcNow();
         // The abandoned event is priced at the month's tokens before this request as last seen; tiers are exact again
         // at the next re-rating (and at the period's close).
-        var abandoned = JsonSerializer.SerializeToUtf8Bytes(events.Abandoned(request, input, price, markup), EventJsonContext.Default.MeteringEvent);
+        var abandoned = PooledEventJson.Write(events.Abandoned(request, input, price, markup));
 
         AdmissionResult result;
         try
         {
-            result = await wallets.AdmitAsync(identity.TenantId, holdId, hold, reservedInput + maxOutput, now, _options.HoldTtl, _options.MaxEventBacklog, abandoned, model);
+            result = await wallets.AdmitAsync(identity.TenantId, holdId, hold, reservedInput + maxOutput, now, _options.HoldTtl, _options.MaxEventBacklog, abandoned.Json, model);
             if (result.Outcome == AdmissionOutcome.NoWallet)
             {
                 await rebuilder.EnsureAsync(identity.TenantId, cancellationToken);
-                result = await wallets.AdmitAsync(identity.TenantId, holdId, hold, reservedInput + maxOutput, now, _options.HoldTtl, _options.MaxEventBacklog, abandoned, model);
+                result = await wallets.AdmitAsync(identity.TenantId, holdId, hold, reservedInput + maxOutput, now, _options.HoldTtl, _options.MaxEventBacklog, abandoned.Json, model);
             }
+
+            abandoned.Dispose(); // Redis answered: the buffer is no longer read (on a failure it is left to the GC)
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or Npgsql.NpgsqlException)
         {

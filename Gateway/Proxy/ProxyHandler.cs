@@ -305,9 +305,11 @@ internal sealed class ProxyHandler(
         {
             try
             {
-                var json = JsonSerializer.SerializeToUtf8Bytes(meteringEvent, EventJsonContext.Default.MeteringEvent); // UTF-8, as Redis stores it
+                var json = PooledEventJson.Write(meteringEvent); // UTF-8, as Redis stores it
                 var tokenDelta = (meteringEvent.Billable ? meteringEvent.TotalTokens : 0) - decision.ReservedTokens;
-                if (await wallets.SettleAsync(tenantId, meteringEvent.EventId.ToString(), meteringEvent.CostMicros, tokenDelta, decision.AdmittedAt, json, meteringEvent.Model ?? "", meteringEvent.Billable ? Rater.TierTokens(meteringEvent.Usage) : 0) is null)
+                var settled = await wallets.SettleAsync(tenantId, meteringEvent.EventId.ToString(), meteringEvent.CostMicros, tokenDelta, decision.AdmittedAt, json.Json, meteringEvent.Model ?? "", meteringEvent.Billable ? Rater.TierTokens(meteringEvent.Usage) : 0);
+                json.Dispose(); // Redis answered: the buffer is no longer read (on a failure it is left to the GC)
+                if (settled is null)
                 {
                     logger.SettledAfterAbandon(meteringEvent.EventId); // its abandoned event is the record
                 }
