@@ -22,6 +22,9 @@ internal readonly record struct WalletKeys(string Tag, string TenantId)
 
     private readonly string _prefix = Tag + ":t:" + TenantId + ":";
 
+    /// <summary>This tenant's script key arrays for the current minute (made once per minute, shared).</summary>
+    public ScriptKeys Scripts { get; } = new();
+
     public static WalletKeys For(string tenantId)
     {
         if (Cache.TryGetValue(tenantId, out var keys))

@@ -18,7 +18,7 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
         var window = QuotaWindow.At(now);
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
             WalletScripts.Admit,
-            [keys.Wallet, keys.Holds, keys.HoldEvents, keys.Requests(window.Minute), keys.TokensPerMinute(window.Minute), keys.TokensPerDay(window.Day), keys.TokensPerMonth(window.Month), keys.Stream, keys.Expiring, keys.MonthTokens(window.Month)],
+            keys.Scripts.Admit(keys, window),
             [now.ToUnixTimeMilliseconds(), holdId, holdMicros, reservedTokens, (long)holdTtl.TotalMilliseconds, maxBacklog, keys.ExpiringMember(holdId), abandonedEventJson.IsNull ? "{}" : abandonedEventJson, model]))!;
         var outcome = (AdmissionOutcome)(int)result[0];
         return outcome switch
@@ -48,7 +48,7 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
         var window = QuotaWindow.At(admittedAt); // the windows the reservation was counted in
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
             WalletScripts.Settle,
-            [keys.Wallet, keys.Holds, keys.HoldEvents, keys.Expiring, keys.Abandoned, keys.TokensPerMinute(window.Minute), keys.TokensPerDay(window.Day), keys.TokensPerMonth(window.Month), keys.Stream, keys.MonthTokens(window.Month)],
+            keys.Scripts.Settle(keys, window),
             [holdId, costMicros, tokenDelta, eventJson, keys.ExpiringMember(holdId), model, tierTokens]))!;
         return (long)result[2] == 1 ? new LiveWallet((long)result[0], (long)result[1], 0) : null;
     }
