@@ -15,6 +15,8 @@ internal sealed class TiktokenCounter(TiktokenVocabulary vocabulary, PreTokenize
     /// megabyte without a break costs O(n log n), not O(n²). Both give the same merges.</summary>
     internal const int LinearMergeLimit = 128;
 
+    private const int PooledStateLimit = 1 << 16;
+
     private readonly string[] _specialTokens = [.. specialTokens];
 
     public TiktokenVocabulary Vocabulary => vocabulary;
@@ -199,7 +201,8 @@ internal sealed class TiktokenCounter(TiktokenVocabulary vocabulary, PreTokenize
     private int MergeWithHeap(ReadOnlySpan<byte> piece)
     {
         var n = piece.Length;
-        var state = ArrayPool<Part>.Shared.Rent(n);
+        // A megabyte-long piece is someone's attack or mistake: its state is the GC's to reclaim, not the pool's to keep.
+        var state = n <= PooledStateLimit ? ArrayPool<Part>.Shared.Rent(n) : new Part[n];
         try
         {
             var heap = new PriorityQueue<int, long>(n);
@@ -253,7 +256,10 @@ internal sealed class TiktokenCounter(TiktokenVocabulary vocabulary, PreTokenize
         }
         finally
         {
-            ArrayPool<Part>.Shared.Return(state);
+            if (n <= PooledStateLimit)
+            {
+                ArrayPool<Part>.Shared.Return(state);
+            }
         }
     }
 

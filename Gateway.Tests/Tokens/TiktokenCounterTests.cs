@@ -105,6 +105,25 @@ public sealed class TiktokenCounterTests
         }
     }
 
+    /// <summary>
+    /// A 10 MB body may hold one unbroken "word". Merging it by linear scans is quadratic: TiktokenTokenizer 2.0.1,
+    /// which admission used before, takes ~0.75 s for 60,000 random letters and would take about an hour for these
+    /// 4 million; the heap merge takes seconds. The timeout is a hang guard, not a speed goal (that is in
+    /// <c>Gateway.Bench tokens</c>).
+    /// </summary>
+    [Fact(Timeout = 60_000)]
+    public async Task Count_FourMillionCharactersWithoutABreak_DoesNotHang()
+    {
+        var (ours, _) = For(TiktokenEncodings.O200kBase);
+        var random = new Random(3);
+        var letters = new string(Enumerable.Range(0, 4_000_000).Select(_ => (char)('a' + random.Next(26))).ToArray());
+
+        var (same, mixed) = await Task.Run(() => (ours.Count(new string('a', 4_000_000)), ours.Count(letters)));
+
+        Assert.Equal(500_000, same); // "aaaaaaaa" is one token: as the reference counts 20,000 of them (2,500)
+        Assert.InRange(mixed, 1_000_000, 4_000_000);
+    }
+
     [Theory]
     [MemberData(nameof(Encodings))]
     public void Vocabulary_RanksAreTheReferenceIds_AndItIsCompact(string encoding)

@@ -5,8 +5,8 @@ using Microsoft.ML.Tokenizers;
 /// <summary>
 /// Exact token counting (issue #7: admission counts every prompt): the gateway's <see cref="TiktokenCounter"/> against
 /// Microsoft.ML.Tokenizers' <see cref="TiktokenTokenizer"/>, which it replaced. Load time, heap kept by one loaded
-/// encoding, and counts per second on the benchmark's 1 KB prompt and on a 64 KB mixed text; arms alternate in rounds,
-/// the same counts asserted.
+/// encoding, and counts per second on the benchmark's 1 KB prompt, a 64 KB mixed text and 64 KB of letters without a
+/// break (one piece to merge: quadratic in the reference); arms alternate in rounds, the same counts asserted.
 /// Usage: dotnet run -c Release --project bench/Gateway.Bench -- tokens [encoding] [rounds] [seconds per arm]
 /// </summary>
 internal static class TokenCountBench
@@ -23,7 +23,9 @@ internal static class TokenCountBench
 
         var prompt = string.Concat(Enumerable.Repeat("The quick brown fox jumps over the lazy dog. ", 20)); // bench/chat.lua's
         var mixed = string.Concat(Enumerable.Repeat("Hello, wörld! 日本語のテキスト。 def f(x): return x**2 # 12345 😀 https://example.com/a?b=c\n", 700));
-        foreach (var (name, text) in new[] { ("1 KB prompt", prompt), ("64 KB mixed", mixed) })
+        var random = new Random(3);
+        var unbroken = new string(Enumerable.Range(0, 65_536).Select(_ => (char)('a' + random.Next(26))).ToArray()); // one "word": the merge path
+        foreach (var (name, text) in new[] { ("1 KB prompt", prompt), ("64 KB mixed", mixed), ("64 KB without a break", unbroken) })
         {
             if (ours.Count(text) != reference.CountTokens(text))
             {
