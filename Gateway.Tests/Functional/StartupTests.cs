@@ -26,6 +26,21 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task Start_AddressTaken_ExitsSayingSoWithoutACrash()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}";
+
+        var (exitCode, output) = await GatewayProcess.RunToExitAsync(url, new Dictionary<string, string>(), TimeSpan.FromSeconds(60));
+
+        Assert.Equal(3, exitCode);
+        Assert.Contains($"Cannot listen: Failed to bind to address {url}", output, StringComparison.Ordinal);
+        Assert.Contains("address already in use", output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stop_WithEventsQueued_WritesThemAllBeforeExit()
     {
         var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>

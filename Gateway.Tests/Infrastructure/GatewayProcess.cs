@@ -33,10 +33,38 @@ internal sealed class GatewayProcess : IDisposable
         await _process.WaitForExitAsync(limit.Token);
     }
 
-    public static async Task<GatewayProcess> StartAsync(IDictionary<string, string> settings)
+    /// <summary>Runs a gateway that is expected to stop by itself (a refused start): its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string baseUrl, IDictionary<string, string> settings, TimeSpan timeout)
     {
-        var port = FreePort();
-        var baseUrl = $"http://127.0.0.1:{port}";
+        using var process = Process.Start(Info(baseUrl, settings))!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var limit = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The gateway did not stop within {timeout}: {string.Join("\n", output)}");
+        }
+
+        process.WaitForExit(); // the output's last lines
+        return (process.ExitCode, string.Join("\n", output));
+    }
+
+    public static Task<GatewayProcess> StartAsync(IDictionary<string, string> settings)
+    {
+        var baseUrl = $"http://127.0.0.1:{FreePort()}";
+        return Started(Process.Start(Info(baseUrl, settings))!, baseUrl);
+    }
+
+    private static ProcessStartInfo Info(string baseUrl, IDictionary<string, string> settings)
+    {
         var info = new ProcessStartInfo("dotnet", [GatewayDll()])
         {
             RedirectStandardOutput = true,
@@ -57,7 +85,11 @@ internal sealed class GatewayProcess : IDisposable
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var process = Process.Start(info)!;
+        return info;
+    }
+
+    private static async Task<GatewayProcess> Started(Process process, string baseUrl)
+    {
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
