@@ -52,7 +52,7 @@ medians of rounds (min-max); counters from each gateway's /metrics (System.Runti
 | arm | allocated B/request | GCs per 1,000 requests | GC pause us/request | thread-pool work items/request | rps |
 |---|---|---|---|---|---|
 TXT
-spread() { local v=($1); echo "$(median "${v[@]}") ($(printf '%s\n' "${v[@]}" | sort -g | head -1)-$(printf '%s\n' "${v[@]}" | sort -g | tail -1))"; }
+stat() { echo "$(median $1) ($(spread "$1"))"; } # median (min-max) of "v1 v2 ..."
 for arm in "${ARMS[@]}"; do
-  echo "| $arm | $(spread "${BYTES[$arm]}") | $(spread "${GCS[$arm]}") | $(spread "${PAUSE[$arm]}") | $(spread "${ITEMS[$arm]}") | $(spread "${RPS[$arm]}") |"
+  echo "| $arm | $(stat "${BYTES[$arm]}") | $(stat "${GCS[$arm]}") | $(stat "${PAUSE[$arm]}") | $(stat "${ITEMS[$arm]}") | $(stat "${RPS[$arm]}") |"
 done

@@ -189,7 +189,6 @@ LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---- report -------------------------------------------------------------------------------------------------
 med() { median $1; }
-spread() { printf '%s\n' $1 | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {printf "%s-%s", lo, hi}'; }
 added() { awk "BEGIN{printf \"%.0f\", $(med "$1") - $(med "$2")}"; }
 D50=$(med "${L50[direct]}"); D99=$(med "${L99[direct]}"); DT99=$(med "${T99[direct]}"); DT50=$(med "${T50[direct]}")
 DG50=$(med "${G50[direct]}"); DG99=$(med "${G99[direct]}")

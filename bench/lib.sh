@@ -66,6 +66,7 @@ warm_up() { # url... : BENCH_WARMUP seconds of load each (20: a pinned .NET proc
 }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+spread() { printf '%s\n' $1 | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {printf "%s-%s", lo, hi}'; } # "v1 v2 ..." -> min-max
 
 redis_calls() { # total calls of all commands, and of script commands (EVAL/EVALSHA)
   redis-cli -h 127.0.0.1 -p "${GATEWAY_REDIS##*:}" info commandstats \
