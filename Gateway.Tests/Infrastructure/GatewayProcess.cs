@@ -37,11 +37,7 @@ internal sealed class GatewayProcess : IDisposable
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(string baseUrl, IDictionary<string, string> settings, TimeSpan timeout)
     {
         using var process = Process.Start(Info(baseUrl, settings))!;
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var output = CaptureOutput(process);
         using var limit = new CancellationTokenSource(timeout);
         try
         {
@@ -90,11 +86,7 @@ internal sealed class GatewayProcess : IDisposable
 
     private static async Task<GatewayProcess> Started(Process process, string baseUrl)
     {
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var output = CaptureOutput(process);
         using var http = new HttpClient();
         for (var i = 0; i < 150; i++)
         {
@@ -136,6 +128,16 @@ internal sealed class GatewayProcess : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static System.Collections.Concurrent.ConcurrentQueue<string> CaptureOutput(Process process)
+    {
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return output;
     }
 
     private static int FreePort()
