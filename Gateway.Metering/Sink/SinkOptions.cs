@@ -15,6 +15,12 @@ internal sealed class SinkOptions
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 1_000;
 
+    /// <summary>Most event-stream entries one Redis command reads, acknowledges or deletes. Redis runs one command at a
+    /// time, so every admission of every gateway waits behind it: a read of 1,000 one-kilobyte events held Redis
+    /// for ~2.4 ms. A batch is read and released in pages of this size, one after another. Default 100.</summary>
+    [Range(1, 100_000)]
+    public int RedisPageSize { get; set; } = 100;
+
     /// <summary>Longest an event waits for a batch to fill. Default 200 ms.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 

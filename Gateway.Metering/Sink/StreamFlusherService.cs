@@ -167,45 +167,65 @@ internal sealed class StreamFlusherService(
 
     private async Task<List<(int, StreamEntry)>> ReadAsync(IDatabase db, bool claim)
     {
-        // Each shard up to a whole batch: one busy tenant lives in one shard, and must drain as fast as many.
-        var per = _options.BatchSize;
-        var reads = new Task<StreamEntry[]>[WalletKeys.Shards];
+        // Each shard up to a whole batch (one busy tenant lives in one shard, and must drain as fast as many), in
+        // pages read one after another: Redis serves the admissions in between.
+        var page = Math.Min(_options.RedisPageSize, _options.BatchSize);
+        var entries = new List<(int, StreamEntry)>();
         for (var shard = 0; shard < WalletKeys.Shards; shard++)
         {
             var stream = WalletKeys.StreamOfShard(shard);
-            reads[shard] = claim
-                ? ClaimAsync(db, stream, per)
-                : db.StreamReadGroupAsync(stream, Group, _consumer, StreamPosition.NewMessages, per);
-        }
+            RedisValue cursor = "0-0"; // XAUTOCLAIM's: where the next page of pending entries starts
+            for (var read = 0; read < _options.BatchSize;)
+            {
+                var count = Math.Min(page, _options.BatchSize - read);
+                StreamEntry[] got;
+                var more = true;
+                if (claim)
+                {
+                    var claimed = await db.StreamAutoClaimAsync(stream, Group, _consumer, (long)_options.ClaimAfter.TotalMilliseconds, cursor, count);
+                    got = claimed.ClaimedEntries;
+                    cursor = claimed.NextStartId;
+                    more = cursor != "0-0"; // 0-0: the whole pending list was scanned
+                }
+                else
+                {
+                    got = await db.StreamReadGroupAsync(stream, Group, _consumer, StreamPosition.NewMessages, count);
+                    more = got.Length == count;
+                }
 
-        await Task.WhenAll(reads);
-        var entries = new List<(int, StreamEntry)>();
-        for (var shard = 0; shard < reads.Length; shard++)
-        {
-            entries.AddRange(reads[shard].Result.Where(e => !e.IsNull).Select(e => (shard, e)));
+                foreach (var entry in got)
+                {
+                    if (!entry.IsNull)
+                    {
+                        entries.Add((shard, entry));
+                    }
+                }
+
+                read += got.Length;
+                if (!more)
+                {
+                    break;
+                }
+            }
         }
 
         return entries;
     }
 
-    private async Task<StreamEntry[]> ClaimAsync(IDatabase db, RedisKey stream, int count)
+    private async Task AcknowledgeAsync(IDatabase db, List<(int Shard, StreamEntry Entry)> entries)
     {
-        var claimed = await db.StreamAutoClaimAsync(stream, Group, _consumer, (long)_options.ClaimAfter.TotalMilliseconds, "0-0", count);
-        return claimed.ClaimedEntries;
-    }
-
-    private static async Task AcknowledgeAsync(IDatabase db, List<(int Shard, StreamEntry Entry)> entries)
-    {
-        var tasks = new List<Task>();
+        var page = _options.RedisPageSize;
         foreach (var group in entries.GroupBy(e => e.Shard))
         {
             var stream = WalletKeys.StreamOfShard(group.Key);
-            var ids = group.Select(e => e.Entry.Id).ToArray();
-            tasks.Add(db.StreamAcknowledgeAsync(stream, Group, ids));
-            tasks.Add(db.StreamDeleteAsync(stream, ids));
+            foreach (var chunk in group.Select(e => e.Entry.Id).Chunk(page))
+            {
+                // Acknowledged, then deleted: the two sent together, each page after the last one answered.
+                var acknowledged = db.StreamAcknowledgeAsync(stream, Group, chunk);
+                await db.StreamDeleteAsync(stream, chunk);
+                await acknowledged;
+            }
         }
-
-        await Task.WhenAll(tasks);
     }
 
     private static async Task CreateGroupsAsync(IDatabase db)
