@@ -22,10 +22,8 @@ export Urls="$URL"
 # A readable demo stream; set Simulator__ChunkDelay=00:00:00 for raw speed.
 export Simulator__ChunkDelay="${Simulator__ChunkDelay:-00:00:00.020}"
 
-echo "[run] building the gateway" >&2
-dotnet build Gateway/Gateway.csproj -c Release -nologo -v q >&2
-
-cat <<TXT
+banner() {
+  cat <<TXT
 
   Gateway:      $URL   (OpenAI base URL: $URL/v1)
   Demo tenant:  demo
@@ -41,6 +39,18 @@ cat <<TXT
     curl -s "$URL/admin/tenants/demo/wallet" -H "Authorization: Bearer $ADMIN_TOKEN"
 
 TXT
+}
+
+# Run again while it serves: say so and leave that gateway alone (a second one could not listen on the same address).
+if curl -sf -m 2 "$URL/healthz" 2>/dev/null | grep -q '"status":"ok"'; then
+  banner
+  echo "[run] a gateway is already serving on $URL: nothing started (stop that one first to run a new build)" >&2
+  exit 0
+fi
+
+echo "[run] building the gateway" >&2
+dotnet build Gateway/Gateway.csproj -c Release -nologo -v q >&2
+banner
 # Tier hot methods up without the runtime's wait for a quiet moment (10x longer on one core): see docs/benchmarks.md.
 export DOTNET_TC_CallCountingDelayMs="${DOTNET_TC_CallCountingDelayMs:-0}"
 exec dotnet Gateway/bin/Release/net10.0/Gateway.dll

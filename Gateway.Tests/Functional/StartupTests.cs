@@ -41,6 +41,34 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task RunScript_AgainWhileAGatewayServes_SaysSoAndLeavesItServing()
+    {
+        using var serving = await GatewayProcess.StartAsync(new Dictionary<string, string>());
+        var root = AppContext.BaseDirectory[..AppContext.BaseDirectory.IndexOf("/Gateway.Tests/", StringComparison.Ordinal)];
+        var info = new System.Diagnostics.ProcessStartInfo("bash", [Path.Combine(root, "scripts", "run.sh")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["GATEWAY_URL"] = serving.BaseUrl;
+
+        using var run = System.Diagnostics.Process.Start(info)!;
+        var output = run.StandardOutput.ReadToEndAsync();
+        var error = run.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await run.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(0, run.ExitCode); // the README's command is safe to run again
+        Assert.Contains($"a gateway is already serving on {serving.BaseUrl}", await error, StringComparison.Ordinal);
+        Assert.DoesNotContain("building the gateway", await error, StringComparison.Ordinal);
+        Assert.Contains("Demo key:", await output, StringComparison.Ordinal);
+        Assert.False(serving.HasExited);
+        using var http = new HttpClient();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(serving.BaseUrl + "/healthz")).StatusCode);
+    }
+
+    [Fact]
     public async Task Stop_WithEventsQueued_WritesThemAllBeforeExit()
     {
         var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
