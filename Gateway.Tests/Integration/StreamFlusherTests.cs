@@ -46,13 +46,8 @@ public sealed partial class StreamFlusherTests : IAsyncLifetime
     {
         var tenant = TestServices.NewTenantId();
         var db = _redis.GetDatabase();
-        await CreateGroupAsync(db);
-        var stream = WalletKeys.StreamOfShard(WalletKeys.ShardOf(tenant));
         const int events = 1_050;
-        for (var i = 0; i < events; i++)
-        {
-            await db.StreamAddAsync(stream, "e", Json(EventSinkTests.Event(tenant, i)));
-        }
+        var stream = await AppendEventsAsync(db, tenant, events);
 
         await using var monitor = await RedisMonitor.StartAsync(Database);
         var options = new SinkOptions { BatchSize = 1_000, RedisPageSize = 100, FlushInterval = TimeSpan.FromMilliseconds(20) };
@@ -77,13 +72,8 @@ public sealed partial class StreamFlusherTests : IAsyncLifetime
     {
         var tenant = TestServices.NewTenantId();
         var db = _redis.GetDatabase();
-        await CreateGroupAsync(db);
-        var stream = WalletKeys.StreamOfShard(WalletKeys.ShardOf(tenant));
         const int events = 250;
-        for (var i = 0; i < events; i++)
-        {
-            await db.StreamAddAsync(stream, "e", Json(EventSinkTests.Event(tenant, i)));
-        }
+        var stream = await AppendEventsAsync(db, tenant, events);
 
         var taken = await db.StreamReadGroupAsync(stream, StreamFlusherService.Group, "a-gateway-that-died", StreamPosition.NewMessages, events);
         Assert.Equal(events, taken.Length); // pending on a consumer that will never acknowledge them
@@ -115,12 +105,22 @@ public sealed partial class StreamFlusherTests : IAsyncLifetime
         return flusher;
     }
 
-    private static async Task CreateGroupAsync(IDatabase db)
+    /// <summary>The flushers' group on every shard, then <paramref name="count"/> events of the tenant in its shard's
+    /// stream, as the settle script appends them.</summary>
+    private static async Task<RedisKey> AppendEventsAsync(IDatabase db, string tenant, int count)
     {
         for (var shard = 0; shard < WalletKeys.Shards; shard++)
         {
             await db.StreamCreateConsumerGroupAsync(WalletKeys.StreamOfShard(shard), StreamFlusherService.Group, "0", createStream: true);
         }
+
+        var stream = WalletKeys.StreamOfShard(WalletKeys.ShardOf(tenant));
+        for (var i = 0; i < count; i++)
+        {
+            await db.StreamAddAsync(stream, "e", Json(EventSinkTests.Event(tenant, i)));
+        }
+
+        return stream;
     }
 
     private static byte[] Json(MeteringEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, EventJsonContext.Default.MeteringEvent);
