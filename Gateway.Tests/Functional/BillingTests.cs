@@ -175,11 +175,13 @@ public sealed class BillingTests(GatewayFixture fixture)
 
         await Task.Delay(1600);
         var expiry = Gateway.Services.GetRequiredService<Gateway.Metering.Wallets.CreditExpiry>();
-        await expiry.RunAsync(CancellationToken.None);
-        await expiry.RunAsync(CancellationToken.None);
+        var expiredByTheTest = await expiry.RunAsync(CancellationToken.None) + await expiry.RunAsync(CancellationToken.None);
 
-        Assert.Equal(2m, (await Gateway.WalletAsync(tenant)).GetProperty("balance").GetDecimal()); // the spend came out of the promo credit
-        Assert.Equal(0, (await GetAsync($"/admin/tenants/{tenant}/reconciliation")).GetProperty("drift_micros").GetInt64());
+        // Seen once in a full run (balance 2.999972: nothing expired); the message says what the ledger held then.
+        var balance = (await Gateway.WalletAsync(tenant)).GetProperty("balance").GetDecimal();
+        var reconciliation = await GetAsync($"/admin/tenants/{tenant}/reconciliation");
+        Assert.True(balance == 2m, $"balance {balance} (the spend comes out of the promo credit, the rest of it expires); grants expired by the test's runs: {expiredByTheTest}; event cost {cost}; reconciliation {reconciliation}");
+        Assert.Equal(0, reconciliation.GetProperty("drift_micros").GetInt64());
     }
 
     [Fact]
