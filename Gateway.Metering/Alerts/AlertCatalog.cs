@@ -18,15 +18,17 @@ internal sealed class AlertCatalog(NpgsqlDataSource dataSource, TimeProvider tim
     public async Task<(TenantAlerts Alerts, IReadOnlyDictionary<string, bool> Armed)?> GetAsync(string tenantId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<AlertsRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM tenant_alerts WHERE tenant_id = @tenantId", new { tenantId }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<AlertsRow>(
+            $"SELECT {Columns} FROM tenant_alerts WHERE tenant_id = @tenantId",
+            new { tenantId, cancellationToken });
         if (row is null)
         {
             return null;
         }
 
-        var states = await connection.QueryAsync<(string Kind, bool Armed)>(new CommandDefinition(
-            "SELECT kind, armed FROM alert_states WHERE tenant_id = @tenantId", new { tenantId }, cancellationToken: cancellationToken));
+        var states = await connection.QueryAsync<ArmedRow>(
+            "SELECT kind, armed FROM alert_states WHERE tenant_id = @tenantId",
+            new { tenantId, cancellationToken });
         return (row.ToAlerts(), states.ToDictionary(s => s.Kind, s => s.Armed, StringComparer.Ordinal));
     }
 
@@ -37,9 +39,11 @@ internal sealed class AlertCatalog(NpgsqlDataSource dataSource, TimeProvider tim
         var now = time.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var old = (await connection.QuerySingleOrDefaultAsync<AlertsRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM tenant_alerts WHERE tenant_id = @TenantId FOR UPDATE", new { alerts.TenantId }, transaction, cancellationToken: cancellationToken)))?.ToAlerts();
-        await connection.ExecuteAsync(new CommandDefinition(
+        var old = (await connection.QuerySingleOrDefaultAsync<AlertsRow>(
+            $"SELECT {Columns} FROM tenant_alerts WHERE tenant_id = @TenantId FOR UPDATE",
+            new { alerts.TenantId, cancellationToken },
+            transaction: transaction))?.ToAlerts();
+        await connection.ExecuteAsync(
             $"""
             INSERT INTO tenant_alerts ({Columns})
             VALUES (@TenantId, @WebhookUrl, @Secret, @LowBalanceMicros, @Multiple, @WindowMinutes, @MinTokens, @Below, @Amount, @now)
@@ -54,19 +58,32 @@ internal sealed class AlertCatalog(NpgsqlDataSource dataSource, TimeProvider tim
                 alerts.TenantId, alerts.WebhookUrl, alerts.Secret, alerts.LowBalanceMicros,
                 Multiple = alerts.SpendSpike?.Multiple, WindowMinutes = alerts.SpendSpike?.WindowMinutes, MinTokens = alerts.SpendSpike?.MinTokensPerMinute,
                 Below = alerts.AutoTopUp?.BelowMicros, Amount = alerts.AutoTopUp?.AmountMicros, now,
+                cancellationToken,
             },
-            transaction,
-            cancellationToken: cancellationToken));
+            transaction: transaction);
 
         var wanted = alerts.Kinds().ToHashSet(StringComparer.Ordinal);
         foreach (var kind in AllKinds)
         {
-            var sql = !wanted.Contains(kind)
-                ? "DELETE FROM alert_states WHERE tenant_id = @TenantId AND kind = @kind"
-                : ThresholdChanged(old, alerts, kind)
-                    ? "INSERT INTO alert_states (tenant_id, kind, armed, changed_at) VALUES (@TenantId, @kind, true, @now) ON CONFLICT (tenant_id, kind) DO UPDATE SET armed = true, changed_at = EXCLUDED.changed_at"
-                    : "INSERT INTO alert_states (tenant_id, kind, armed, changed_at) VALUES (@TenantId, @kind, true, @now) ON CONFLICT (tenant_id, kind) DO NOTHING";
-            await connection.ExecuteAsync(new CommandDefinition(sql, new { alerts.TenantId, kind, now }, transaction, cancellationToken: cancellationToken));
+            // One constant statement per branch: Dapper.AOT binds the parameters of each at build time.
+            if (!wanted.Contains(kind))
+            {
+                await connection.ExecuteAsync(
+                    "DELETE FROM alert_states WHERE tenant_id = @TenantId AND kind = @kind",
+                    new { alerts.TenantId, kind, cancellationToken }, transaction: transaction);
+            }
+            else if (ThresholdChanged(old, alerts, kind))
+            {
+                await connection.ExecuteAsync(
+                    "INSERT INTO alert_states (tenant_id, kind, armed, changed_at) VALUES (@TenantId, @kind, true, @now) ON CONFLICT (tenant_id, kind) DO UPDATE SET armed = true, changed_at = EXCLUDED.changed_at",
+                    new { alerts.TenantId, kind, now, cancellationToken }, transaction: transaction);
+            }
+            else
+            {
+                await connection.ExecuteAsync(
+                    "INSERT INTO alert_states (tenant_id, kind, armed, changed_at) VALUES (@TenantId, @kind, true, @now) ON CONFLICT (tenant_id, kind) DO NOTHING",
+                    new { alerts.TenantId, kind, now, cancellationToken }, transaction: transaction);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -77,16 +94,17 @@ internal sealed class AlertCatalog(NpgsqlDataSource dataSource, TimeProvider tim
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await connection.ExecuteAsync(
             """
             DELETE FROM alert_states WHERE tenant_id = @tenantId;
             UPDATE webhook_outbox SET status = 'cancelled' WHERE tenant_id = @tenantId AND status = 'pending';
             """,
-            new { tenantId },
-            transaction,
-            cancellationToken: cancellationToken));
-        var deleted = await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM tenant_alerts WHERE tenant_id = @tenantId", new { tenantId }, transaction, cancellationToken: cancellationToken));
+            new { tenantId, cancellationToken },
+            transaction: transaction);
+        var deleted = await connection.ExecuteAsync(
+            "DELETE FROM tenant_alerts WHERE tenant_id = @tenantId",
+            new { tenantId, cancellationToken },
+            transaction: transaction);
         await transaction.CommitAsync(cancellationToken);
         return deleted == 1;
     }
@@ -95,14 +113,14 @@ internal sealed class AlertCatalog(NpgsqlDataSource dataSource, TimeProvider tim
     public async Task<IReadOnlyList<AlertRuleState>> StatesAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<StateRow>(new CommandDefinition(
+        var rows = await connection.QueryAsync<StateRow>(
             """
             SELECT s.tenant_id, s.kind, s.armed, s.episode, a.low_balance_micros, a.top_up_below_micros, a.top_up_amount_micros,
                    a.spike_multiple, a.spike_window_minutes, a.spike_min_tokens
             FROM alert_states s JOIN tenant_alerts a USING (tenant_id)
             ORDER BY s.tenant_id, s.kind
             """,
-            cancellationToken: cancellationToken));
+            new { cancellationToken });
         return [.. rows.Select(r => r.ToState())];
     }
 
@@ -111,7 +129,7 @@ internal sealed class AlertCatalog(NpgsqlDataSource dataSource, TimeProvider tim
     public async Task<bool> FireAsync(AlertRuleState state, Guid eventId, string type, string payload, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        return await connection.ExecuteAsync(
             """
             WITH fired AS (
                 UPDATE alert_states SET armed = false, episode = episode + 1, changed_at = @now
@@ -120,18 +138,16 @@ internal sealed class AlertCatalog(NpgsqlDataSource dataSource, TimeProvider tim
             INSERT INTO webhook_outbox (id, tenant_id, type, payload, created_at, next_attempt_at)
             SELECT @eventId, tenant_id, @type, @payload, @now, @now FROM fired
             """,
-            new { state.TenantId, state.Kind, state.Episode, eventId, type, payload, now },
-            cancellationToken: cancellationToken)) == 1;
+            new { state.TenantId, state.Kind, state.Episode, eventId, type, payload, now, cancellationToken }) == 1;
     }
 
     /// <summary>Arms the rule again (its condition cleared); false when it was armed or fired again meanwhile.</summary>
     public async Task<bool> RearmAsync(AlertRuleState state, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        return await connection.ExecuteAsync(
             "UPDATE alert_states SET armed = true, changed_at = @now WHERE tenant_id = @TenantId AND kind = @Kind AND NOT armed AND episode = @Episode",
-            new { state.TenantId, state.Kind, state.Episode, now },
-            cancellationToken: cancellationToken)) == 1;
+            new { state.TenantId, state.Kind, state.Episode, now, cancellationToken }) == 1;
     }
 
     private static bool ThresholdChanged(TenantAlerts? old, TenantAlerts alerts, string kind) => old is null || kind switch
@@ -141,7 +157,7 @@ internal sealed class AlertCatalog(NpgsqlDataSource dataSource, TimeProvider tim
         _ => old.AutoTopUp?.BelowMicros != alerts.AutoTopUp?.BelowMicros, // a new amount alone does not re-send
     };
 
-    private sealed record AlertsRow(string tenant_id, string webhook_url, string secret, long? low_balance_micros, decimal? spike_multiple, int? spike_window_minutes, long? spike_min_tokens, long? top_up_below_micros, long? top_up_amount_micros, DateTime updated_at)
+    internal sealed record AlertsRow(string tenant_id, string webhook_url, string secret, long? low_balance_micros, decimal? spike_multiple, int? spike_window_minutes, long? spike_min_tokens, long? top_up_below_micros, long? top_up_amount_micros, DateTime updated_at)
     {
         public TenantAlerts ToAlerts() => new(
             tenant_id,
@@ -153,7 +169,7 @@ internal sealed class AlertCatalog(NpgsqlDataSource dataSource, TimeProvider tim
             new DateTimeOffset(DateTime.SpecifyKind(updated_at, DateTimeKind.Utc)));
     }
 
-    private sealed record StateRow(string tenant_id, string kind, bool armed, long episode, long? low_balance_micros, long? top_up_below_micros, long? top_up_amount_micros, decimal? spike_multiple, int? spike_window_minutes, long? spike_min_tokens)
+    internal sealed record StateRow(string tenant_id, string kind, bool armed, long episode, long? low_balance_micros, long? top_up_below_micros, long? top_up_amount_micros, decimal? spike_multiple, int? spike_window_minutes, long? spike_min_tokens)
     {
         public AlertRuleState ToState() => new(
             tenant_id,
@@ -164,4 +180,6 @@ internal sealed class AlertCatalog(NpgsqlDataSource dataSource, TimeProvider tim
             top_up_amount_micros ?? 0,
             spike_multiple is { } m ? new SpendSpikeRule(m, spike_window_minutes ?? SpendSpikeRule.DefaultWindowMinutes, spike_min_tokens ?? SpendSpikeRule.DefaultMinTokensPerMinute) : null);
     }
+
+    internal sealed record ArmedRow(string Kind, bool Armed);
 }

@@ -13,15 +13,16 @@ internal sealed class SpendReader(NpgsqlDataSource dataSource)
         var minuteStart = now - TimeSpan.FromMinutes(1);
         var windowStart = minuteStart - TimeSpan.FromMinutes(windowMinutes);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var (last, trailing) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
+        var row = await connection.QuerySingleAsync<SpendRow>(
             """
-            SELECT COALESCE(SUM(total_tokens) FILTER (WHERE occurred_at >= @minuteStart), 0)::bigint,
-                   COALESCE(SUM(total_tokens) FILTER (WHERE occurred_at < @minuteStart), 0)::bigint
+            SELECT COALESCE(SUM(total_tokens) FILTER (WHERE occurred_at >= @minuteStart), 0)::bigint AS last_minute,
+                   COALESCE(SUM(total_tokens) FILTER (WHERE occurred_at < @minuteStart), 0)::bigint AS trailing
             FROM metering_events
             WHERE tenant_id = @tenantId AND occurred_at >= @windowStart
             """,
-            new { tenantId, minuteStart, windowStart },
-            cancellationToken: cancellationToken));
-        return (last, trailing);
+            new { tenantId, minuteStart, windowStart, cancellationToken });
+        return (row.LastMinute, row.Trailing);
     }
+
+    internal sealed record SpendRow(long LastMinute, long Trailing);
 }

@@ -156,14 +156,13 @@ internal sealed class InvoiceBuilder(NpgsqlDataSource dataSource, PriceCatalog c
     private async Task<long> MeterLinesAsync(string tenantId, BillingPeriod period, List<InvoiceLine> lines, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string Meter, long UnitPrice, decimal Quantity, long Cost, long Events)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<MeterLineRow>(
             """
-            SELECT meter, unit_price_micros, sum(quantity), sum(cost_micros)::bigint, count(*)
+            SELECT meter, unit_price_micros AS unit_price, sum(quantity) AS quantity, sum(cost_micros)::bigint AS cost, count(*) AS events
             FROM meter_events WHERE tenant_id = @tenantId AND occurred_at >= @from AND occurred_at < @to
             GROUP BY meter, unit_price_micros ORDER BY meter, unit_price_micros
             """,
-            new { tenantId, from = period.Start, to = period.End },
-            cancellationToken: cancellationToken));
+            new { tenantId, from = period.Start, to = period.End, cancellationToken });
         long sum = 0;
         foreach (var (meter, unitPrice, quantity, cost, count) in rows)
         {
@@ -186,4 +185,6 @@ internal sealed class InvoiceBuilder(NpgsqlDataSource dataSource, PriceCatalog c
         TokenClass.Output => "output",
         _ => "server_tool_requests",
     };
+
+    internal sealed record MeterLineRow(string Meter, long UnitPrice, decimal Quantity, long Cost, long Events);
 }

@@ -14,7 +14,7 @@ internal sealed class InvoiceCloser(NpgsqlDataSource dataSource, Rerater rerater
     public async Task<IReadOnlyList<InvoiceDocument>> CloseAsync(BillingPeriod period, CancellationToken cancellationToken)
     {
         await using var lockConnection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await lockConnection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = Rerater.LockKey }, cancellationToken: cancellationToken));
+        await lockConnection.ExecuteAsync("SELECT pg_advisory_lock(@key)", new { key = Rerater.LockKey, cancellationToken });
         try
         {
             var closed = new List<InvoiceDocument>();

@@ -22,7 +22,7 @@ internal sealed class Rerater(NpgsqlDataSource dataSource, PriceCatalog catalog,
     public async Task<RerateResult> RerateAsync(DateTimeOffset from, DateTimeOffset to, string? tenantId, CancellationToken cancellationToken)
     {
         await using var lockConnection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await lockConnection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@LockKey)", new { LockKey }, cancellationToken: cancellationToken));
+        await lockConnection.ExecuteAsync("SELECT pg_advisory_lock(@LockKey)", new { LockKey, cancellationToken });
         try
         {
             return await RerateLockedAsync(from, to, tenantId, cancellationToken);
@@ -41,10 +41,9 @@ internal sealed class Rerater(NpgsqlDataSource dataSource, PriceCatalog catalog,
         long rerateId;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            rerateId = await connection.QuerySingleAsync<long>(new CommandDefinition(
+            rerateId = await connection.QuerySingleAsync<long>(
                 "INSERT INTO reratings (range_from, range_to, tenant_id, created_at) VALUES (@from, @to, @tenantId, @now) RETURNING id",
-                new { from, to, tenantId, now },
-                cancellationToken: cancellationToken));
+                new { from, to, tenantId, now, cancellationToken });
         }
 
         var tenants = new Dictionary<string, TenantRerate>(StringComparer.Ordinal);
@@ -98,10 +97,9 @@ internal sealed class Rerater(NpgsqlDataSource dataSource, PriceCatalog catalog,
             [.. tenants.Values.OrderBy(t => t.TenantId, StringComparer.Ordinal)], skipped);
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            await connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(
                 "UPDATE reratings SET summary = jsonb_build_object('events_rated', @rated, 'events_changed', @changed, 'difference_micros', @difference) WHERE id = @rerateId",
-                new { rated, changed = result.EventsChanged, difference = result.DifferenceMicros, rerateId },
-                cancellationToken: cancellationToken));
+                new { rated, changed = result.EventsChanged, difference = result.DifferenceMicros, rerateId, cancellationToken });
         }
 
         return result;
@@ -110,10 +108,9 @@ internal sealed class Rerater(NpgsqlDataSource dataSource, PriceCatalog catalog,
     private async Task<HashSet<(string TenantId, string Period)>> ClosedAsync(BillingPeriod first, BillingPeriod last, string? tenantId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return [.. await connection.QueryAsync<(string, string)>(new CommandDefinition(
+        return [.. (await connection.QueryAsync<ClosedRow>(
             "SELECT tenant_id, period FROM invoices WHERE period >= @first AND period <= @last AND (@tenantId::text IS NULL OR tenant_id = @tenantId)",
-            new { first = first.Name, last = last.Name, tenantId },
-            cancellationToken: cancellationToken))];
+            new { first = first.Name, last = last.Name, tenantId, cancellationToken })).Select(r => (r.TenantId, r.Period))];
     }
 
     /// <summary>One tenant's changes, in one transaction: ratings, rollup costs, one ledger entry for the difference.</summary>
@@ -203,4 +200,6 @@ internal sealed class Rerater(NpgsqlDataSource dataSource, PriceCatalog catalog,
     }
 
     private sealed record Change(BilledEvent Event, long Cost, ModelPrice Price, long Position, int MarkupBp);
+
+    internal sealed record ClosedRow(string TenantId, string Period);
 }

@@ -16,8 +16,9 @@ internal sealed class ExportCursorWriter(NpgsqlDataSource dataSource, TimeProvid
     public async Task<ExportCursor> LoadAsync(string name, DateTimeOffset? startAt, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<(DateTime RecordedAt, Guid EventId)?>(new CommandDefinition(
-            "SELECT recorded_at, event_id FROM export_cursors WHERE name = @name", new { name }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<CursorRow>(
+            "SELECT recorded_at, event_id FROM export_cursors WHERE name = @name",
+            new { name, cancellationToken });
         return row is { } found
             ? new ExportCursor(DateTime.SpecifyKind(found.RecordedAt, DateTimeKind.Utc), found.EventId)
             : new ExportCursor(startAt?.UtcDateTime ?? Origin, Guid.Empty);
@@ -30,19 +31,18 @@ internal sealed class ExportCursorWriter(NpgsqlDataSource dataSource, TimeProvid
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var r in rejected)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(
                 """
                 INSERT INTO export_rejections (cursor_name, event_id, occurred_at, tenant_id, http_status, reason, rejected_at)
                 VALUES (@name, @EventId, @OccurredAt, @TenantId, @Status, @Reason, @now)
                 ON CONFLICT (cursor_name, event_id) DO UPDATE
                 SET http_status = excluded.http_status, reason = excluded.reason, rejected_at = excluded.rejected_at
                 """,
-                new { name, r.Event.EventId, OccurredAt = r.Event.OccurredAt.UtcDateTime, r.Event.TenantId, r.Status, r.Reason, now },
-                transaction,
-                cancellationToken: cancellationToken));
+                new { name, r.Event.EventId, OccurredAt = r.Event.OccurredAt.UtcDateTime, r.Event.TenantId, r.Status, r.Reason, now, cancellationToken },
+                transaction: transaction);
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
+        await connection.ExecuteAsync(
             """
             INSERT INTO export_cursors (name, recorded_at, event_id, exported, updated_at)
             VALUES (@name, @at, @id, @count, @now)
@@ -51,9 +51,10 @@ internal sealed class ExportCursorWriter(NpgsqlDataSource dataSource, TimeProvid
                 exported = export_cursors.exported + excluded.exported, updated_at = excluded.updated_at
             WHERE (export_cursors.recorded_at, export_cursors.event_id) < (excluded.recorded_at, excluded.event_id)
             """,
-            new { name, at = to.RecordedAt, id = to.EventId, count = (long)count, now },
-            transaction,
-            cancellationToken: cancellationToken));
+            new { name, at = to.RecordedAt, id = to.EventId, count = (long)count, now, cancellationToken },
+            transaction: transaction);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    internal sealed record CursorRow(DateTime RecordedAt, Guid EventId);
 }

@@ -25,19 +25,20 @@ internal sealed class MeterEventWriter(NpgsqlDataSource dataSource, WalletPostin
             {
                 var meter = meters[e.Meter];
                 var cost = CostMicros(e.Quantity, meter.UnitPriceMicros);
-                var inserted = await connection.ExecuteAsync(new CommandDefinition(
+                var inserted = await connection.ExecuteAsync(
                     """
                     INSERT INTO meter_events (tenant_id, event_id, meter, quantity, occurred_at, metadata, unit_price_micros, cost_micros, key_id, recorded_at)
                     VALUES (@tenantId, @eventId, @meter, @quantity, @occurredAt, @metadata::jsonb, @price, @cost, @keyId, @now)
                     ON CONFLICT (tenant_id, event_id) DO NOTHING
                     """,
-                    new { tenantId, eventId = e.EventId, meter = e.Meter, quantity = e.Quantity, occurredAt = e.OccurredAt, metadata = e.MetadataJson, price = meter.UnitPriceMicros, cost, keyId, now },
-                    transaction,
-                    cancellationToken: cancellationToken)) == 1;
+                    new { tenantId, eventId = e.EventId, meter = e.Meter, quantity = e.Quantity, occurredAt = e.OccurredAt, metadata = e.MetadataJson, price = meter.UnitPriceMicros, cost, keyId, now, cancellationToken },
+                    transaction: transaction) == 1;
                 if (!inserted)
                 {
-                    cost = await connection.QuerySingleAsync<long>(new CommandDefinition(
-                        "SELECT cost_micros FROM meter_events WHERE tenant_id = @tenantId AND event_id = @eventId", new { tenantId, eventId = e.EventId }, transaction, cancellationToken: cancellationToken));
+                    cost = await connection.QuerySingleAsync<long>(
+                        "SELECT cost_micros FROM meter_events WHERE tenant_id = @tenantId AND event_id = @eventId",
+                        new { tenantId, eventId = e.EventId, cancellationToken },
+                        transaction: transaction);
                 }
 
                 var (entry, _) = await WalletLedger.AddAdjustmentAsync(connection, transaction, tenantId, -cost, "meter", e.EventId, $"meter {e.Meter}", now, cancellationToken);

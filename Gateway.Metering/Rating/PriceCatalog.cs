@@ -22,11 +22,14 @@ internal sealed class PriceCatalog(NpgsqlDataSource dataSource, TimeProvider tim
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await connection.ExecuteAsync(
             "SELECT pg_advisory_xact_lock(hashtextextended('model_prices:' || @scope || '|' || @model, 0))",
-            new { scope = price.Scope, model = price.Model }, transaction, cancellationToken: cancellationToken));
+            new { scope = price.Scope, model = price.Model, cancellationToken },
+            transaction: transaction);
         var now = time.GetUtcNow(); // read under the lock: a later version is never effective before an earlier one
-        var row = await connection.QuerySingleAsync<PriceRow>(new CommandDefinition(
+        var tierMode = price.Tiers is { Count: > 0 } ? (price.TierMode == TierMode.Volume ? "volume" : "graduated") : null;
+        string? tiers = price.Tiers is { Count: > 0 } t ? JsonSerializer.Serialize(t, RatingJsonContext.Default.IReadOnlyListPriceTier) : null; // typed: see InvoiceStore
+        var row = await connection.QuerySingleAsync<PriceRow>(
             $"""
             INSERT INTO model_prices (scope, model, version, input_per_million_micros, output_per_million_micros,
                 cached_input_per_million_micros, cache_write_per_million_micros, reasoning_per_million_micros,
@@ -49,11 +52,11 @@ internal sealed class PriceCatalog(NpgsqlDataSource dataSource, TimeProvider tim
                 serverToolRequest = price.ServerToolRequestMicros,
                 now,
                 effectiveFrom = effectiveFrom ?? now,
-                tierMode = price.Tiers is { Count: > 0 } ? (price.TierMode == TierMode.Volume ? "volume" : "graduated") : null,
-                tiers = price.Tiers is { Count: > 0 } t ? JsonSerializer.Serialize(t, RatingJsonContext.Default.IReadOnlyListPriceTier) : null,
+                tierMode,
+                tiers,
+                cancellationToken,
             },
-            transaction,
-            cancellationToken: cancellationToken));
+            transaction: transaction);
         await transaction.CommitAsync(cancellationToken);
         return row.ToPrice();
     }
@@ -66,10 +69,9 @@ internal sealed class PriceCatalog(NpgsqlDataSource dataSource, TimeProvider tim
     public async Task<IReadOnlyList<ModelPrice>> VersionsAsync(string scope, string model, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<PriceRow>(new CommandDefinition(
+        var rows = await connection.QueryAsync<PriceRow>(
             $"SELECT {Columns} FROM model_prices WHERE scope = @scope AND model = @model ORDER BY version",
-            new { scope, model },
-            cancellationToken: cancellationToken));
+            new { scope, model, cancellationToken });
         return [.. rows.Select(r => r.ToPrice())];
     }
 
@@ -77,8 +79,9 @@ internal sealed class PriceCatalog(NpgsqlDataSource dataSource, TimeProvider tim
     public async Task<IReadOnlyList<ModelPrice>> AllAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<PriceRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM model_prices ORDER BY scope, model, version", cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<PriceRow>(
+            $"SELECT {Columns} FROM model_prices ORDER BY scope, model, version",
+            new { cancellationToken });
         return [.. rows.Select(r => r.ToPrice())];
     }
 
@@ -90,10 +93,9 @@ internal sealed class PriceCatalog(NpgsqlDataSource dataSource, TimeProvider tim
     public async Task<TenantPricing> PutTenantPricingAsync(string tenantId, string? planId, int markupBp, DateTimeOffset effectiveFrom, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await connection.ExecuteAsync(
             "INSERT INTO tenant_pricing (tenant_id, effective_from, plan_id, markup_bp) VALUES (@tenantId, @effectiveFrom, @planId, @markupBp)",
-            new { tenantId, effectiveFrom, planId, markupBp },
-            cancellationToken: cancellationToken));
+            new { tenantId, effectiveFrom, planId, markupBp, cancellationToken });
         return new TenantPricing(tenantId, planId, markupBp, effectiveFrom);
     }
 
@@ -101,19 +103,18 @@ internal sealed class PriceCatalog(NpgsqlDataSource dataSource, TimeProvider tim
     public async Task<IReadOnlyList<TenantPricing>> TenantPricingAsync(string? tenantId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string TenantId, string? PlanId, int MarkupBp, DateTime EffectiveFrom)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<TenantPricingRow>(
             """
             SELECT tenant_id, plan_id, markup_bp, effective_from FROM tenant_pricing
             WHERE @tenantId::text IS NULL OR tenant_id = @tenantId ORDER BY tenant_id, effective_from, seq
             """,
-            new { tenantId },
-            cancellationToken: cancellationToken));
+            new { tenantId, cancellationToken });
         return [.. rows.Select(r => new TenantPricing(r.TenantId, r.PlanId, r.MarkupBp, Utc(r.EffectiveFrom)))];
     }
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
-    private sealed record PriceRow(
+    internal sealed record PriceRow(
         long id, string scope, string model, int version, long input_per_million_micros, long output_per_million_micros,
         long? cached_input_per_million_micros, long? cache_write_per_million_micros, long? reasoning_per_million_micros,
         long? cache_write_1h_per_million_micros, long? server_tool_request_micros, DateTime effective_from,
@@ -130,4 +131,6 @@ internal sealed class PriceCatalog(NpgsqlDataSource dataSource, TimeProvider tim
             Tiers = tiers is null ? null : JsonSerializer.Deserialize(tiers, RatingJsonContext.Default.IReadOnlyListPriceTier),
         };
     }
+
+    internal sealed record TenantPricingRow(string TenantId, string? PlanId, int MarkupBp, DateTime EffectiveFrom);
 }

@@ -16,19 +16,20 @@ internal sealed class MigrationRunner(NpgsqlDataSource dataSource, ILogger<Migra
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@LockId)", new { LockId }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync("SELECT pg_advisory_lock(@LockId)", new { LockId, cancellationToken });
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(
                 """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version    integer PRIMARY KEY,
                     name       text NOT NULL,
                     applied_at timestamptz NOT NULL DEFAULT now())
                 """,
-                cancellationToken: cancellationToken));
-            var applied = (await connection.QueryAsync<int>(new CommandDefinition(
-                "SELECT version FROM schema_migrations", cancellationToken: cancellationToken))).ToHashSet();
+                new { cancellationToken });
+            var applied = (await connection.QueryAsync<int>(
+                "SELECT version FROM schema_migrations",
+                new { cancellationToken })).ToHashSet();
 
             foreach (var (version, name, sql) in Load())
             {
@@ -38,12 +39,15 @@ internal sealed class MigrationRunner(NpgsqlDataSource dataSource, ILogger<Migra
                 }
 
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken));
-                await connection.ExecuteAsync(new CommandDefinition(
+                await using (var script = new NpgsqlCommand(sql, connection, transaction))
+                {
+                    await script.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                await connection.ExecuteAsync(
                     "INSERT INTO schema_migrations (version, name) VALUES (@version, @name)",
-                    new { version, name },
-                    transaction,
-                    cancellationToken: cancellationToken));
+                    new { version, name, cancellationToken },
+                    transaction: transaction);
                 await transaction.CommitAsync(cancellationToken);
                 logger.MigrationApplied(version, name);
             }
@@ -52,14 +56,14 @@ internal sealed class MigrationRunner(NpgsqlDataSource dataSource, ILogger<Migra
             {
                 // The months around now always have their partition (events of a month without one would pile up in
                 // the default partition). Run at every start; creating a month that exists does nothing.
-                await connection.ExecuteAsync(new CommandDefinition(
+                await connection.ExecuteAsync(
                     "SELECT ensure_events_partition(now() + make_interval(months => m)) FROM generate_series(-1, 2) AS m",
-                    cancellationToken: cancellationToken));
+                    new { cancellationToken });
             }
         }
         finally
         {
-            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@LockId)", new { LockId }, cancellationToken: CancellationToken.None));
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock(@LockId)", new { LockId, CancellationToken.None });
         }
     }
 

@@ -10,14 +10,13 @@ internal sealed class TenantCatalog(NpgsqlDataSource dataSource, TimeProvider ti
     public async Task<(bool Created, Tenant Tenant)> CreateAsync(string id, string name, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var created = await connection.QuerySingleOrDefaultAsync<TenantRow>(new CommandDefinition(
+        var created = await connection.QuerySingleOrDefaultAsync<TenantRow>(
             """
             INSERT INTO tenants (id, name, status, created_at) VALUES (@id, @name, 'active', @now)
             ON CONFLICT (id) DO NOTHING
             RETURNING id, name, status, created_at
             """,
-            new { id, name, now = time.GetUtcNow() },
-            cancellationToken: cancellationToken));
+            new { id, name, now = time.GetUtcNow(), cancellationToken });
         if (created is not null)
         {
             return (true, created.ToTenant());
@@ -29,8 +28,9 @@ internal sealed class TenantCatalog(NpgsqlDataSource dataSource, TimeProvider ti
     public async Task<Tenant?> FindAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<TenantRow>(new CommandDefinition(
-            "SELECT id, name, status, created_at FROM tenants WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<TenantRow>(
+            "SELECT id, name, status, created_at FROM tenants WHERE id = @id",
+            new { id, cancellationToken });
         return row?.ToTenant();
     }
 
@@ -38,13 +38,12 @@ internal sealed class TenantCatalog(NpgsqlDataSource dataSource, TimeProvider ti
     {
         var now = time.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await connection.ExecuteAsync(
             """
             INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, created_at)
             VALUES (@keyId, @tenantId, @name, @prefix, @hash, @now)
             """,
-            new { keyId, tenantId, name, prefix, hash, now },
-            cancellationToken: cancellationToken));
+            new { keyId, tenantId, name, prefix, hash, now, cancellationToken });
         return now;
     }
 
@@ -52,46 +51,49 @@ internal sealed class TenantCatalog(NpgsqlDataSource dataSource, TimeProvider ti
     public async Task<string> EnsureKeyAsync(string tenantId, string name, string prefix, byte[] hash, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var existing = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT id FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL", new { hash }, cancellationToken: cancellationToken));
+        var existing = await connection.QuerySingleOrDefaultAsync<string>(
+            "SELECT id FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL",
+            new { hash, cancellationToken });
         if (existing is not null)
         {
             return existing;
         }
 
         var keyId = ApiKeys.NewKeyId();
-        await connection.ExecuteAsync(new CommandDefinition(
+        await connection.ExecuteAsync(
             """
             INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, created_at)
             VALUES (@keyId, @tenantId, @name, @prefix, @hash, @now)
             ON CONFLICT (key_hash) DO UPDATE SET revoked_at = NULL, tenant_id = EXCLUDED.tenant_id
             """,
-            new { keyId, tenantId, name, prefix, hash, now = time.GetUtcNow() },
-            cancellationToken: cancellationToken));
-        return (await connection.QuerySingleAsync<string>(new CommandDefinition(
-            "SELECT id FROM api_keys WHERE key_hash = @hash", new { hash }, cancellationToken: cancellationToken)));
+            new { keyId, tenantId, name, prefix, hash, now = time.GetUtcNow(), cancellationToken });
+        return (await connection.QuerySingleAsync<string>(
+            "SELECT id FROM api_keys WHERE key_hash = @hash",
+            new { hash, cancellationToken }));
     }
 
     /// <summary>Marks the key revoked; returns its hash, or null when no such live key exists.</summary>
     public async Task<byte[]?> RevokeKeyAsync(string keyId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<byte[]>(new CommandDefinition(
+        return await connection.QuerySingleOrDefaultAsync<byte[]>(
             "UPDATE api_keys SET revoked_at = @now WHERE id = @keyId AND revoked_at IS NULL RETURNING key_hash",
-            new { keyId, now = time.GetUtcNow() },
-            cancellationToken: cancellationToken));
+            new { keyId, now = time.GetUtcNow(), cancellationToken });
     }
 
     public async Task<IReadOnlyList<(byte[] Hash, KeyIdentity Identity)>> LiveKeysAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(byte[] Hash, string TenantId, string KeyId)>(new CommandDefinition(
-            "SELECT key_hash, tenant_id, id FROM api_keys WHERE revoked_at IS NULL", cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<LiveKeyRow>(
+            "SELECT key_hash AS hash, tenant_id, id AS key_id FROM api_keys WHERE revoked_at IS NULL",
+            new { cancellationToken });
         return [.. rows.Select(r => (r.Hash, new KeyIdentity(r.TenantId, r.KeyId)))];
     }
 
-    private sealed record TenantRow(string id, string name, string status, DateTime created_at)
+    internal sealed record TenantRow(string id, string name, string status, DateTime created_at)
     {
         public Tenant ToTenant() => new(id, name, status, new DateTimeOffset(DateTime.SpecifyKind(created_at, DateTimeKind.Utc)));
     }
+
+    internal sealed record LiveKeyRow(byte[] Hash, string TenantId, string KeyId);
 }

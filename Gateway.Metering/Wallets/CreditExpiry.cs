@@ -19,14 +19,13 @@ internal sealed class CreditExpiry(NpgsqlDataSource dataSource, WalletLedger led
         IReadOnlyList<string> tenants;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            tenants = [.. await connection.QueryAsync<string>(new CommandDefinition(
+            tenants = [.. await connection.QueryAsync<string>(
                 """
                 SELECT DISTINCT c.tenant_id FROM wallet_credits c
                 WHERE c.expires_at <= @now AND NOT EXISTS (
                     SELECT 1 FROM wallet_adjustments a WHERE a.tenant_id = c.tenant_id AND a.kind = 'credit_expiry' AND a.reference = c.id::text)
                 """,
-                new { now },
-                cancellationToken: cancellationToken))];
+                new { now, cancellationToken })];
         }
 
         var count = 0;
@@ -46,23 +45,22 @@ internal sealed class CreditExpiry(NpgsqlDataSource dataSource, WalletLedger led
         HashSet<string> done;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            var spent = await connection.QueryAsync<(DateTime At, long Amount)>(new CommandDefinition(
+            var spent = await connection.QueryAsync<DebitRow>(
                 """
-                SELECT date_trunc('minute', occurred_at) AS at, sum(cost_micros)::bigint FROM metering_events
+                SELECT date_trunc('minute', occurred_at) AS at, sum(cost_micros)::bigint AS amount FROM metering_events
                 WHERE tenant_id = @tenantId AND cost_micros <> 0 GROUP BY 1
                 UNION ALL
                 SELECT created_at, -amount_micros FROM wallet_adjustments
                 WHERE tenant_id = @tenantId AND kind <> 'credit_expiry' AND amount_micros < 0
                 """,
-                new { tenantId },
-                cancellationToken: cancellationToken));
+                new { tenantId, cancellationToken });
             debits = [.. spent.Select(s => new CreditAllocator.Debit(Utc(s.At), s.Amount))];
-            refunds = [.. await connection.QueryAsync<(long, long, DateTime)>(new CommandDefinition(
-                "SELECT id, amount_micros, created_at FROM wallet_adjustments WHERE tenant_id = @tenantId AND kind <> 'credit_expiry' AND amount_micros > 0",
-                new { tenantId },
-                cancellationToken: cancellationToken))];
-            done = [.. await connection.QueryAsync<string>(new CommandDefinition(
-                "SELECT reference FROM wallet_adjustments WHERE tenant_id = @tenantId AND kind = 'credit_expiry'", new { tenantId }, cancellationToken: cancellationToken))];
+            refunds = [.. (await connection.QueryAsync<RefundRow>(
+                "SELECT id, amount_micros AS amount, created_at AS at FROM wallet_adjustments WHERE tenant_id = @tenantId AND kind <> 'credit_expiry' AND amount_micros > 0",
+                new { tenantId, cancellationToken })).Select(r => (r.Id, r.Amount, r.At))];
+            done = [.. await connection.QueryAsync<string>(
+                "SELECT reference FROM wallet_adjustments WHERE tenant_id = @tenantId AND kind = 'credit_expiry'",
+                new { tenantId, cancellationToken })];
         }
 
         // A refund (a re-rating that lowered costs) is credit that never expires, used last.
@@ -84,4 +82,8 @@ internal sealed class CreditExpiry(NpgsqlDataSource dataSource, WalletLedger led
     }
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    internal sealed record DebitRow(DateTime At, long Amount);
+
+    internal sealed record RefundRow(long Id, long Amount, DateTime At);
 }

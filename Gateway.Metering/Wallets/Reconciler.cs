@@ -41,8 +41,9 @@ internal sealed class Reconciler(WalletStore wallets, WalletLedger ledger, Npgsq
         if (ids.Length > 0)
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            stored = [.. await connection.QueryAsync<Guid>(new CommandDefinition(
-                "SELECT event_id FROM metering_events WHERE event_id = ANY(@ids)", new { ids }, cancellationToken: cancellationToken))];
+            stored = [.. await connection.QueryAsync<Guid>(
+                "SELECT event_id FROM metering_events WHERE event_id = ANY(@ids)",
+                new { ids, cancellationToken })];
         }
 
         var unflushed = snapshot.Unflushed.Where(u => !stored.Contains(u.EventId)).ToList();

@@ -15,8 +15,9 @@ internal sealed partial class ReconciliationService(Reconciler reconciler, Npgsq
     public async Task<IReadOnlyList<Reconciliation>> RunAsync(int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var tenants = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT id FROM tenants ORDER BY id LIMIT @limit", new { limit }, cancellationToken: cancellationToken));
+        var tenants = await connection.QueryAsync<string>(
+            "SELECT id FROM tenants ORDER BY id LIMIT @limit",
+            new { limit, cancellationToken });
         var results = new List<Reconciliation>();
         foreach (var tenant in tenants)
         {
