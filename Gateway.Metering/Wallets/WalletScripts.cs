@@ -3,14 +3,14 @@ namespace Gateway.Metering.Wallets;
 /// <summary>The Lua scripts of wallets and quotas, embedded from Wallets/Scripts.</summary>
 internal static class WalletScripts
 {
-    public static readonly string Admit = Load("admit");
-    public static readonly string Settle = Load("settle");
-    public static readonly string Rebuild = Load("rebuild");
-    public static readonly string Credit = Load("credit");
-    public static readonly string Configure = Load("configure");
-    public static readonly string Read = Load("read");
-    public static readonly string Snapshot = Load("snapshot");
-    public static readonly string Abandon = Load("abandon");
+    public static readonly WalletScript Admit = new(Load("admit"));
+    public static readonly WalletScript Settle = new(Load("settle"));
+    public static readonly WalletScript Rebuild = new(Load("rebuild"));
+    public static readonly WalletScript Credit = new(Load("credit"));
+    public static readonly WalletScript Configure = new(Load("configure"));
+    public static readonly WalletScript Read = new(Load("read"));
+    public static readonly WalletScript Snapshot = new(Load("snapshot"));
+    public static readonly WalletScript Abandon = new(Load("abandon"));
 
     private static string Load(string name)
     {

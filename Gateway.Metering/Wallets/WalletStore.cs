@@ -16,8 +16,8 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
     {
         var keys = WalletKeys.For(tenantId);
         var window = QuotaWindow.At(now);
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
-            WalletScripts.Admit,
+        var result = (RedisResult[])(await WalletScripts.Admit.RunAsync(
+            Db,
             keys.Scripts.Admit(keys, window),
             [now.ToUnixTimeMilliseconds(), holdId, holdMicros, reservedTokens, (long)holdTtl.TotalMilliseconds, maxBacklog, keys.ExpiringMember(holdId), abandonedEventJson.IsNull ? "{}" : abandonedEventJson, model]))!;
         var outcome = (AdmissionOutcome)(int)result[0];
@@ -46,8 +46,8 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
     {
         var keys = WalletKeys.For(tenantId);
         var window = QuotaWindow.At(admittedAt); // the windows the reservation was counted in
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
-            WalletScripts.Settle,
+        var result = (RedisResult[])(await WalletScripts.Settle.RunAsync(
+            Db,
             keys.Scripts.Settle(keys, window),
             [holdId, costMicros, tokenDelta, eventJson, keys.ExpiringMember(holdId), model, tierTokens]))!;
         return (long)result[2] == 1 ? new LiveWallet((long)result[0], (long)result[1], 0) : null;
@@ -75,8 +75,8 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
     public async Task<bool> AbandonAsync(string tenantId, string holdId, DateTimeOffset now)
     {
         var keys = WalletKeys.For(tenantId);
-        return (int)await Db.ScriptEvaluateAsync(
-            WalletScripts.Abandon,
+        return (int)await WalletScripts.Abandon.RunAsync(
+            Db,
             [keys.Wallet, keys.Holds, keys.HoldEvents, keys.Expiring, keys.Abandoned, keys.Stream],
             [holdId, keys.ExpiringMember(holdId), now.ToUnixTimeMilliseconds()]) == 1;
     }
@@ -90,28 +90,28 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
             balanceMicros, status, limits.RequestsPerMinute ?? -1, limits.TokensPerMinute ?? -1,
             limits.TokensPerDay ?? -1, limits.TokensPerMonth ?? -1, .. entries.Select(id => (RedisValue)id),
         ];
-        return (int)await Db.ScriptEvaluateAsync(WalletScripts.Rebuild, [keys.Wallet, keys.AppliedCredits], values) == 1;
+        return (int)await WalletScripts.Rebuild.RunAsync(Db, [keys.Wallet, keys.AppliedCredits], values) == 1;
     }
 
     /// <summary>-1: no wallet; 1: added now; 0: added before.</summary>
     public async Task<int> CreditAsync(string tenantId, long creditId, long micros)
     {
         var keys = WalletKeys.For(tenantId);
-        return (int)await Db.ScriptEvaluateAsync(WalletScripts.Credit, [keys.Wallet, keys.AppliedCredits], [creditId, micros]);
+        return (int)await WalletScripts.Credit.RunAsync(Db, [keys.Wallet, keys.AppliedCredits], [creditId, micros]);
     }
 
     /// <summary>Applies a ledger adjustment to the live balance once. -1: no wallet; 1: applied now; 0: before.</summary>
     public async Task<int> AdjustAsync(string tenantId, long adjustmentId, long micros)
     {
         var keys = WalletKeys.For(tenantId);
-        return (int)await Db.ScriptEvaluateAsync(WalletScripts.Credit, [keys.Wallet, keys.AppliedCredits], [WalletLedger.AdjustmentMember(adjustmentId), micros]);
+        return (int)await WalletScripts.Credit.RunAsync(Db, [keys.Wallet, keys.AppliedCredits], [WalletLedger.AdjustmentMember(adjustmentId), micros]);
     }
 
     public async Task ConfigureAsync(string tenantId, TenantLimits limits)
     {
         var keys = WalletKeys.For(tenantId);
-        await Db.ScriptEvaluateAsync(
-            WalletScripts.Configure,
+        await WalletScripts.Configure.RunAsync(
+            Db,
             [keys.Wallet],
             ["rpm", limits.RequestsPerMinute ?? -1, "tpm", limits.TokensPerMinute ?? -1, "tpd", limits.TokensPerDay ?? -1, "tpmo", limits.TokensPerMonth ?? -1]);
     }
@@ -120,7 +120,7 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
     public async Task<(LiveWallet Wallet, IReadOnlyList<(Guid EventId, long CostMicros)> Unflushed)?> SnapshotAsync(string tenantId)
     {
         var keys = WalletKeys.For(tenantId);
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(WalletScripts.Snapshot, [keys.Wallet, keys.Stream], [tenantId]))!;
+        var result = (RedisResult[])(await WalletScripts.Snapshot.RunAsync(Db, [keys.Wallet, keys.Stream], [tenantId]))!;
         if (result.Length == 0)
         {
             return null;
@@ -142,7 +142,7 @@ internal sealed class WalletStore(IConnectionMultiplexer redis)
     {
         var keys = WalletKeys.For(tenantId);
         _ = now;
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(WalletScripts.Read, [keys.Wallet]))!;
+        var result = (RedisResult[])(await WalletScripts.Read.RunAsync(Db, [keys.Wallet]))!;
         return result.Length == 0 ? null : new LiveWallet((long)result[0], (long)result[1], (long)result[2]);
     }
 }

@@ -129,6 +129,28 @@ public sealed class WalletScriptTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AdmitThenSettle_AfterRedisForgetsItsScripts_EachRunsOnceAndIsKnownByItsHashAgain()
+    {
+        // Scripts run by their hash (EVALSHA). Redis forgets them on a restart, a fail-over or SCRIPT FLUSH: the
+        // NOSCRIPT reply means nothing ran, so the text is sent once more; money moves exactly once.
+        var tenant = await NewWalletAsync(1_000);
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(TestServices.RedisDatabase(11) + ",allowAdmin=true");
+        var server = admin.GetServers()[0];
+        await server.ScriptFlushAsync();
+
+        var admitted = await _wallets.AdmitAsync(tenant, "h1", 600, 50, Now, TimeSpan.FromMinutes(1));
+        var settled = await _wallets.SettleAsync(tenant, "h1", 250, -20, Now, "{}");
+
+        Assert.Equal(AdmissionOutcome.Admitted, admitted.Outcome);
+        Assert.Equal(400, admitted.AvailableMicros);
+        Assert.Equal(new LiveWallet(750, 0, 0), settled!.Value);
+        Assert.Equal(new LiveWallet(750, 0, 0), await _wallets.ReadAsync(tenant, Now));
+        // The hashes the gateway sends are the ones Redis computed from the texts: the next calls need no resend.
+        Assert.True(await server.ScriptExistsAsync(WalletScripts.Admit.Hash));
+        Assert.True(await server.ScriptExistsAsync(WalletScripts.Settle.Hash));
+    }
+
+    [Fact]
     public async Task Credit_AppliedOnceEvenWhenRebuildRaces()
     {
         var tenant = TestServices.NewTenantId();
