@@ -44,7 +44,7 @@ internal static class GatewayApp
             .Validate(o => o.Models.Values.All(TokenEstimator.KnownEncodings.Contains), $"{TokenizerOptions.Section}:Models values must be one of: {string.Join(", ", TokenEstimator.KnownEncodings)}.")
             .ValidateOnStart();
         services.AddSingleton<TokenEstimator>();
-        services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.Section).ValidateAttributes<SimulatorOptions, SimulatorOptionsValidator>().ValidateOnStart();
 
         if (simulatorOnly)
         {
@@ -81,7 +81,7 @@ internal static class GatewayApp
 
         services.AddOptions<ProvidersOptions>().BindConfiguration(ProvidersOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProvidersOptions>, ProvidersOptionsValidator>();
-        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section).ValidateDataAnnotations()
+        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section).ValidateAttributes<ProxyOptions, ProxyOptionsValidator>()
             .Validate(o => o.RequestHeadersTimeout > TimeSpan.Zero, "Proxy:RequestHeadersTimeout must be more than 0.")
             .Validate(o => o.MinRequestBodyDataRateGracePeriod > TimeSpan.FromSeconds(1), "Proxy:MinRequestBodyDataRateGracePeriod must be more than 00:00:01.")
             .ValidateOnStart();
@@ -91,8 +91,8 @@ internal static class GatewayApp
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
             .Validate(o => o.KeyCacheTtl > TimeSpan.Zero && o.KeyCacheTtl <= TimeSpan.FromSeconds(1), "Auth:KeyCacheTtl must be more than 0 and at most 00:00:01.")
             .ValidateOnStart();
-        services.AddOptions<SinkOptions>().BindConfiguration(SinkOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section).ValidateDataAnnotations()
+        services.AddOptions<SinkOptions>().BindConfiguration(SinkOptions.Section).ValidateAttributes<SinkOptions, SinkOptionsValidator>().ValidateOnStart();
+        services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section).ValidateAttributes<AdmissionOptions, AdmissionOptionsValidator>()
             .Validate(o => o.HoldTtl >= TimeSpan.FromSeconds(1), "Admission:HoldTtl must be at least 00:00:01.")
             .Validate(o => o.SweepInterval >= TimeSpan.FromMilliseconds(100), "Admission:SweepInterval must be at least 00:00:00.1.")
             .Validate(o => o.MaxOutputTokens.Values.All(v => v > 0), "Admission:MaxOutputTokens values must be positive.")

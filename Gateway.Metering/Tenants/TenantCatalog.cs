@@ -38,12 +38,7 @@ internal sealed class TenantCatalog(NpgsqlDataSource dataSource, TimeProvider ti
     {
         var now = time.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, created_at)
-            VALUES (@keyId, @tenantId, @name, @prefix, @hash, @now)
-            """,
-            new { keyId, tenantId, name, prefix, hash, now, cancellationToken });
+        await InsertKeyAsync(connection, "", keyId, tenantId, name, prefix, hash, now, cancellationToken);
         return now;
     }
 
@@ -51,25 +46,38 @@ internal sealed class TenantCatalog(NpgsqlDataSource dataSource, TimeProvider ti
     public async Task<string> EnsureKeyAsync(string tenantId, string name, string prefix, byte[] hash, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var existing = await connection.QuerySingleOrDefaultAsync<string>(
-            "SELECT id FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL",
-            new { hash, cancellationToken });
-        if (existing is not null)
+        if (await KeyIdAsync(connection, hash, " AND revoked_at IS NULL", cancellationToken) is { } existing)
         {
             return existing;
         }
 
-        var keyId = ApiKeys.NewKeyId();
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, created_at)
-            VALUES (@keyId, @tenantId, @name, @prefix, @hash, @now)
-            ON CONFLICT (key_hash) DO UPDATE SET revoked_at = NULL, tenant_id = EXCLUDED.tenant_id
-            """,
-            new { keyId, tenantId, name, prefix, hash, now = time.GetUtcNow(), cancellationToken });
-        return (await connection.QuerySingleAsync<string>(
-            "SELECT id FROM api_keys WHERE key_hash = @hash",
-            new { hash, cancellationToken }));
+        await InsertKeyAsync(
+            connection, " ON CONFLICT (key_hash) DO UPDATE SET revoked_at = NULL, tenant_id = EXCLUDED.tenant_id",
+            ApiKeys.NewKeyId(), tenantId, name, prefix, hash, time.GetUtcNow(), cancellationToken);
+        return await KeyIdAsync(connection, hash, "", cancellationToken)
+            ?? throw new InvalidOperationException("The key just written is not in api_keys.");
+    }
+
+    // Key hashes go through Npgsql directly: Dapper.AOT binds a byte[] as a list of values (SqlMapper's run-time list
+    // expansion), not as one bytea.
+    private static async Task InsertKeyAsync(NpgsqlConnection connection, string onConflict, string keyId, string tenantId, string name, string prefix, byte[] hash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)" + onConflict, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = keyId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prefix });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = hash });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<string?> KeyIdAsync(NpgsqlConnection connection, byte[] hash, string andWhere, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT id FROM api_keys WHERE key_hash = $1" + andWhere, connection);
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = hash });
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     /// <summary>Marks the key revoked; returns its hash, or null when no such live key exists.</summary>

@@ -1,4 +1,3 @@
-using Dapper;
 using Npgsql;
 
 namespace Gateway.Metering.Wallets;
@@ -41,9 +40,14 @@ internal sealed class Reconciler(WalletStore wallets, WalletLedger ledger, Npgsq
         if (ids.Length > 0)
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            stored = [.. await connection.QueryAsync<Guid>(
-                "SELECT event_id FROM metering_events WHERE event_id = ANY(@ids)",
-                new { ids, cancellationToken })];
+            // Npgsql directly: Dapper.AOT would bind the array by SqlMapper's run-time list expansion.
+            await using var command = new NpgsqlCommand("SELECT event_id FROM metering_events WHERE event_id = ANY($1)", connection);
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                stored.Add(reader.GetGuid(0));
+            }
         }
 
         var unflushed = snapshot.Unflushed.Where(u => !stored.Contains(u.EventId)).ToList();

@@ -97,10 +97,19 @@ internal sealed class WalletLedger(NpgsqlDataSource dataSource, TimeProvider tim
     public async Task<IReadOnlyList<WalletAdjustment>> AdjustmentsSinceAsync(string[] kinds, DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<AdjustmentRow>(
-            "SELECT id, tenant_id, amount_micros AS amount, kind, reference FROM wallet_adjustments WHERE kind = ANY(@kinds) AND created_at >= @since ORDER BY id",
-            new { kinds, since, cancellationToken });
-        return [.. rows.Select(r => new WalletAdjustment(r.Id, r.TenantId, r.Amount, r.Kind, r.Reference))];
+        // Npgsql directly: Dapper.AOT would bind the array by SqlMapper's run-time list expansion.
+        await using var command = new NpgsqlCommand(
+            "SELECT id, tenant_id, amount_micros, kind, reference FROM wallet_adjustments WHERE kind = ANY($1) AND created_at >= $2 ORDER BY id", connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = kinds });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var adjustments = new List<WalletAdjustment>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            adjustments.Add(new WalletAdjustment(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4)));
+        }
+
+        return adjustments;
     }
 
     public async Task<TenantLimits> LimitsAsync(string tenantId, CancellationToken cancellationToken)
@@ -144,8 +153,6 @@ internal sealed class WalletLedger(NpgsqlDataSource dataSource, TimeProvider tim
     }
 
     internal sealed record EntryRow(long Id, long Amount);
-
-    internal sealed record AdjustmentRow(long Id, string TenantId, long Amount, string Kind, string Reference);
 
     internal sealed record LimitsRow(long? Rpm, long? Tpm, long? Tpd, long? Tpmo);
 }

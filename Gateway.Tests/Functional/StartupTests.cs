@@ -18,6 +18,16 @@ public sealed class StartupTests
     [InlineData("Providers:openai:FallbackTo", "nowhere", "Providers:openai:FallbackTo")]
     [InlineData("Providers:claude:Kind", "anthropic", "Providers:claude:BaseUrl")]
     [InlineData("Metering:Enabled", "false", "Metering:Enabled")] // without Admission:Enabled=false
+    // The options' [Range] attributes, checked by validators generated at build time (the Native AOT binary has no
+    // reflection to read attributes with): one row per options type.
+    [InlineData("Sink:RedisPageSize", "0", "RedisPageSize")]
+    [InlineData("Admission:InputEstimateMargin", "0.5", "InputEstimateMargin")]
+    [InlineData("Proxy:MaxRequestBodySize", "10", "MaxRequestBodySize")]
+    [InlineData("Simulator:MaxTokens", "0", "MaxTokens")]
+    [InlineData("Telemetry:MaxLabelValues", "0", "MaxLabelValues")]
+    [InlineData("Billing:CreditExpiryInterval", "00:00:00.001", "Billing:CreditExpiryInterval")]
+    [InlineData("Billing:PlanCreditInterval", "2.00:00:00", "Billing:PlanCreditInterval")]
+    [InlineData("Export:BatchSize", "0", "BatchSize")]
     public async Task Start_InvalidSetting_FailsNamingTheKey(string key, string value, string named)
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?> { [key] = value }));

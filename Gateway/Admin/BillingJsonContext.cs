@@ -11,6 +11,7 @@ namespace Gateway.Admin;
 [JsonSerializable(typeof(TenantPricingResponse))]
 [JsonSerializable(typeof(MeterRequest))]
 [JsonSerializable(typeof(MeterResponse))]
+[JsonSerializable(typeof(List<MeterResponse>))]
 [JsonSerializable(typeof(MeterEventRequest))]
 [JsonSerializable(typeof(MeterEventList))]
 [JsonSerializable(typeof(RerateRequest))]

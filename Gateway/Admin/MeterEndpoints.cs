@@ -48,7 +48,7 @@ internal static class MeterEndpoints
     private static async Task<IResult> ListMeters(MeterCatalog meters, CancellationToken cancellationToken)
     {
         var all = await meters.AllAsync(cancellationToken);
-        return Results.Json(all.Values.OrderBy(m => m.Id, StringComparer.Ordinal).Select(ToResponse).ToList(), BillingJsonContext.Default.Options);
+        return AdminRequest.Json(all.Values.OrderBy(m => m.Id, StringComparer.Ordinal).Select(ToResponse).ToList(), BillingJsonContext.Default.ListMeterResponse);
     }
 
     private static MeterResponse ToResponse(Meter m) => new(m.Id, Money.ToDecimal(m.UnitPriceMicros), m.Aggregation, m.UpdatedAt);

@@ -1,6 +1,7 @@
 using Gateway.Metering.Aggregation;
 using Gateway.Metering.Billing;
 using Gateway.Metering.Meters;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Startup;
 
@@ -10,7 +11,8 @@ internal static class BillingExtensions
 {
     public static IServiceCollection AddBilling(this IServiceCollection services)
     {
-        services.AddOptions<BillingOptions>().BindConfiguration(BillingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BillingOptions>().BindConfiguration(BillingOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BillingOptions>, BillingOptionsValidator>();
         services.AddSingleton<PlanCatalog>();
         services.AddSingleton<PlanCredits>();
         services.AddSingleton<BilledEventReader>();

@@ -10,7 +10,7 @@ internal static class ExportExtensions
 {
     public static IServiceCollection AddExport(this IServiceCollection services)
     {
-        services.AddOptions<ExportOptions>().BindConfiguration(ExportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ExportOptions>().BindConfiguration(ExportOptions.Section).ValidateAttributes<ExportOptions, ExportOptionsAttributesValidator>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ExportOptions>, ExportOptionsValidator>();
         services.AddSingleton<EventRangeReader>();
         services.AddHostedService(sp => new ExportService(

@@ -1,4 +1,5 @@
 using Gateway.Metering.Telemetry;
+using Gateway.Startup;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -18,7 +19,7 @@ internal static class TelemetryExtensions
     public static void AddGatewayTelemetry(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateDataAnnotations()
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateAttributes<TelemetryOptions, TelemetryOptionsValidator>()
             .Validate(o => o.BacklogInterval >= TimeSpan.FromMilliseconds(100), "Telemetry:BacklogInterval must be at least 00:00:00.1.")
             .Validate(o => string.IsNullOrWhiteSpace(o.OtlpEndpoint) || Uri.TryCreate(o.OtlpEndpoint, UriKind.Absolute, out _), "Telemetry:OtlpEndpoint must be an absolute URL, e.g. http://127.0.0.1:4317.")
             .ValidateOnStart();
