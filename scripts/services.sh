@@ -119,6 +119,9 @@ start_postgres() {
   local psql=("$bin/psql" -h "$pgdata" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA)
   as_postgres "${psql[@]}" -d postgres -c \
     "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='gateway') THEN CREATE ROLE gateway LOGIN PASSWORD 'gateway' CREATEDB; END IF; END\$\$;"
+  if [ "${GATEWAY_FRESH_TEST_DATA:-0}" = 1 ]; then # the test suite starts from empty, as on a clean CI machine
+    as_postgres "${psql[@]}" -d postgres -c "DROP DATABASE IF EXISTS ${PG_DB}_test WITH (FORCE)"
+  fi
   for db in "$PG_DB" "${PG_DB}_test"; do
     if [ -z "$(as_postgres "${psql[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname='$db'")" ]; then
       as_postgres "${psql[@]}" -d postgres -c "CREATE DATABASE $db OWNER gateway"
@@ -129,6 +132,9 @@ start_postgres() {
 
 need_pkg
 start_redis
+if [ "${GATEWAY_FRESH_TEST_DATA:-0}" = 1 ]; then # Redis databases 1-15 are the tests' (0 is run.sh's gateway)
+  for n in $(seq 1 15); do redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$n" flushdb >/dev/null; done
+fi
 start_postgres
 if [ "${GATEWAY_REDIS_CLUSTER_NEEDED:-0}" = 1 ]; then start_redis_cluster; fi
 

@@ -4,7 +4,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-GATEWAY_REDIS_CLUSTER_NEEDED=1 source scripts/services.sh
+# Fresh test data each run (the test database and Redis databases 1-15; run.sh's data stays): tests that list every
+# tenant would otherwise see the leftovers of all earlier runs on a long-lived machine.
+GATEWAY_REDIS_CLUSTER_NEEDED=1 GATEWAY_FRESH_TEST_DATA=1 source scripts/services.sh
 bash scripts/browser.sh    # Debian's chromium, for the dashboard's browser test
 bash scripts/dashboard.sh  # the dashboard bundle and playwright-core (npm ci)
 
