@@ -69,6 +69,21 @@ public sealed class AdminOpenApiTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public void Shapes_EveryBodyAndAnswerType_ResolvedByTheContextsWithoutReflection()
+    {
+        // Under the JIT a missing type falls back to reflection; the Native AOT binary answered the document with 500.
+        var resolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(global::Gateway.Admin.AdminOpenApi.Contexts);
+        var options = new JsonSerializerOptions { TypeInfoResolver = resolver, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+        var missing = global::Gateway.Admin.AdminApiShapes.Operations
+            .SelectMany(o => new[] { (o.Key, Type: o.Value.Body), (o.Key, Type: o.Value.Answer) })
+            .Where(t => t.Type is not null && resolver.GetTypeInfo(t.Type, options) is null)
+            .Select(t => $"{t.Key}: {t.Type!.Name}")
+            .ToList();
+
+        Assert.True(missing.Count == 0, "Not in AdminOpenApi.Contexts: " + string.Join("; ", missing));
+    }
+
+    [Fact]
     public async Task Document_EqualsTheCheckedInCopy()
     {
         var document = await DocumentAsync();

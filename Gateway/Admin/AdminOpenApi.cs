@@ -15,6 +15,19 @@ internal static class AdminOpenApi
 
     public const string Path = "/openapi/{documentName}.json";
 
+    /// <summary>
+    /// The contexts that hold every type <see cref="AdminApiShapes"/> names. The Native AOT binary has no reflection
+    /// to fall back on: a type missing here fails the whole document there (a test checks each one resolves).
+    /// </summary>
+    public static readonly System.Text.Json.Serialization.JsonSerializerContext[] Contexts =
+    [
+        AdminJsonContext.Default,
+        BillingJsonContext.Default,
+        AlertAdminJsonContext.Default,
+        Metering.Billing.InvoiceJsonContext.Default,
+        AdminOpenApiJsonContext.Default,
+    ];
+
     public static IServiceCollection AddAdminOpenApi(this IServiceCollection services)
     {
         services.ConfigureHttpJsonOptions(json =>
@@ -23,10 +36,10 @@ internal static class AdminOpenApi
             // numbers as numbers. No endpoint binds JSON implicitly, so these options shape only the document.
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
-            json.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default);
-            json.SerializerOptions.TypeInfoResolverChain.Insert(1, BillingJsonContext.Default);
-            json.SerializerOptions.TypeInfoResolverChain.Insert(2, Metering.Billing.InvoiceJsonContext.Default);
-            json.SerializerOptions.TypeInfoResolverChain.Insert(3, AdminOpenApiJsonContext.Default);
+            for (var i = 0; i < Contexts.Length; i++)
+            {
+                json.SerializerOptions.TypeInfoResolverChain.Insert(i, Contexts[i]);
+            }
         });
         services.AddOpenApi(DocumentName, options =>
         {
