@@ -11,6 +11,10 @@ bash scripts/browser.sh    # Debian's chromium, for the dashboard's browser test
 bash scripts/dashboard.sh  # the dashboard bundle and playwright-core (npm ci)
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# The Native AOT binary the NativeAot tests run, published before the suite so that its native link (both cores for
+# a minute) does not run beside timing-sensitive tests.
+GATEWAY_AOT_BINARY="$(bash scripts/publish-aot.sh)"
+export GATEWAY_AOT_BINARY
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e

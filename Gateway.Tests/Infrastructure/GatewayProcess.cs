@@ -4,7 +4,8 @@ using System.Net.Sockets;
 
 namespace Gateway.Tests.Infrastructure;
 
-/// <summary>The built gateway as its own OS process (dotnet Gateway.dll), so a test can kill it like a crash.</summary>
+/// <summary>The built gateway as its own OS process (dotnet Gateway.dll, or the Native AOT binary when given), so a
+/// test can kill it like a crash.</summary>
 internal sealed class GatewayProcess : IDisposable
 {
     private readonly Process _process;
@@ -34,9 +35,9 @@ internal sealed class GatewayProcess : IDisposable
     }
 
     /// <summary>Runs a gateway that is expected to stop by itself (a refused start): its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string baseUrl, IDictionary<string, string> settings, TimeSpan timeout)
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string baseUrl, IDictionary<string, string> settings, TimeSpan timeout, string? executable = null)
     {
-        using var process = Process.Start(Info(baseUrl, settings))!;
+        using var process = Process.Start(Info(baseUrl, settings, executable))!;
         var output = CaptureOutput(process);
         using var limit = new CancellationTokenSource(timeout);
         try
@@ -53,15 +54,15 @@ internal sealed class GatewayProcess : IDisposable
         return (process.ExitCode, string.Join("\n", output));
     }
 
-    public static Task<GatewayProcess> StartAsync(IDictionary<string, string> settings)
+    public static Task<GatewayProcess> StartAsync(IDictionary<string, string> settings, string? executable = null)
     {
         var baseUrl = $"http://127.0.0.1:{FreePort()}";
-        return Started(Process.Start(Info(baseUrl, settings))!, baseUrl);
+        return Started(Process.Start(Info(baseUrl, settings, executable))!, baseUrl);
     }
 
-    private static ProcessStartInfo Info(string baseUrl, IDictionary<string, string> settings)
+    private static ProcessStartInfo Info(string baseUrl, IDictionary<string, string> settings, string? executable)
     {
-        var info = new ProcessStartInfo("dotnet", [GatewayDll()])
+        var info = new ProcessStartInfo(executable ?? "dotnet", executable is null ? [GatewayDll()] : [])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
