@@ -16,7 +16,8 @@
 # gateway with every chunk counted. Ends with the goals of the issue, met or NOT met (never fails).
 # Usage: bench/compare.sh [rounds] [seconds]   env: BENCH_CONNS ("1 4 8 16 32 64"), BENCH_STREAMS (5000),
 #        BENCH_ARMS ("direct nginx bare gateway portkey"), BENCH_WARMUP (20: seconds of load per arm before round 1),
-#        BENCH_GATEWAY_ENV (extra VAR=value settings for both of this gateway's arms, bare and fully on)
+#        BENCH_GATEWAY_ENV (extra VAR=value settings for both of this gateway's arms, bare and fully on),
+#        BENCH_BUILD (jit, the default, or aot: both of this gateway's arms run as the Native AOT binary)
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/bench/lib.sh"
 ROUNDS="${1:-3}"; SECS="${2:-3}"
@@ -36,6 +37,7 @@ OUT="$OUT_DIR/compare-$(date -u +%Y%m%dT%H%M%SZ).md"
 exec > >(tee "$OUT") 2>&1
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "compare.sh $ROUNDS rounds x ${SECS}s, $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD), load average at start $LOAD_START"
+echo "build of the bare and gateway arms: $( [ "$BENCH_BUILD" = aot ] && echo "Native AOT (${GW_CMD[0]#$ROOT/})" || echo "JIT (dotnet ${DLL})")"
 [ -n "${BENCH_GATEWAY_ENV:-}" ] && echo "bare and gateway arms started with: $BENCH_GATEWAY_ENV"
 
 NGINX_PORT=9110; BARE_PORT=9111; GW_PORT=9112; PK_PORT=9113

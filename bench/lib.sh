@@ -7,6 +7,14 @@ command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteract
 dotnet build Gateway/Gateway.csproj -c Release -nologo -v q >/dev/null
 
 DLL=Gateway/bin/Release/net10.0/Gateway.dll
+# BENCH_BUILD=aot runs this gateway's arms (bare and fully on) as the Native AOT binary of scripts/publish-aot.sh;
+# jit (the default) as dotnet Gateway.dll. The simulator is always the JIT build, so the upstream stays the same.
+BENCH_BUILD="${BENCH_BUILD:-jit}"
+case "$BENCH_BUILD" in
+  jit) GW_CMD=(dotnet "$DLL") ;;
+  aot) GW_CMD=("$(bash scripts/publish-aot.sh)") ;;
+  *) echo "BENCH_BUILD must be jit or aot (is $BENCH_BUILD)" >&2; exit 1 ;;
+esac
 SIM_PORT="${BENCH_SIM_PORT:-9100}"
 ADMIN_TOKEN="bench-admin-token-0123456789"
 KEY="sk-gw-bench$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)"
@@ -46,7 +54,7 @@ start_gateway() { # port, then extra VAR=value settings
     Admin__Token="$ADMIN_TOKEN" Demo__TenantId=bench Demo__Key="$KEY" \
     Providers__openai__Kind=simulated Providers__openai__BaseUrl="http://127.0.0.1:$SIM_PORT/v1" \
     Logging__LogLevel__Default=Warning Proxy__MaxConcurrentStreamsPerTenant="${BENCH_STREAM_CAP:-100000}" "$@" \
-    taskset -c 0 dotnet "$DLL" --urls "http://127.0.0.1:$port" >"/tmp/bench-gw-$port.log" 2>&1 &
+    taskset -c 0 "${GW_CMD[@]}" --urls "http://127.0.0.1:$port" >"/tmp/bench-gw-$port.log" 2>&1 &
   BENCH_PIDS+=($!)
   wait_up "$port"
 }

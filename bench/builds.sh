@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The gateway fully on, as the JIT build (dotnet Gateway.dll) and as the Native AOT binary (scripts/publish-aot.sh),
+# one at a time in front of the same simulator, alternating in rounds. Per build and round: resident memory idle
+# (2 s after start), c=1 latency, the rate at c=8 with its CPU time per request, the peak resident memory over those
+# runs, and the peak with BENCH_STREAMS (default 5000) streams open at once. Gateway on core 0; the rest on core 1.
+# Usage: bench/builds.sh [rounds] [seconds]   env: BENCH_WARMUP (15: seconds of load at c=4 before measuring)
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/bench/lib.sh"
+ROUNDS="${1:-3}"; SECS="${2:-8}"; STREAMS="${BENCH_STREAMS:-5000}"
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+dotnet build bench/Gateway.Bench -c Release -nologo -v q >/dev/null
+BENCH_DLL=bench/Gateway.Bench/bin/Release/net10.0/Gateway.Bench.dll
+AOT_BIN="$(bash scripts/publish-aot.sh)"
+OUT="$ROOT/bench/results/builds-$(date -u +%Y%m%dT%H%M%SZ).md"; mkdir -p "$ROOT/bench/results"
+exec > >(tee "$OUT") 2>&1
+echo "builds.sh $ROUNDS rounds x ${SECS}s, $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD); $(machine_line)"
+start_simulator
+PORT=9121
+rss_mb() { awk '/^VmRSS/ {print int($2/1024)}' "/proc/$1/status" 2>/dev/null || echo 0; }
+ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+peak_of() { local out="$1" pid="$2" peak=0 now; while true; do now=$(rss_mb "$pid"); [ "$now" -gt "$peak" ] && { peak=$now; echo "$peak" >"$out"; }; sleep 0.1; done; }
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+
+echo
+echo "| round | build | RSS idle MB | c=1 p50 us | c=1 p99 us | c=8 rps | c=8 p50 us | c=8 p99 us | CPU us/req | RSS peak MB | $STREAMS streams | RSS with streams MB |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+for r in $(seq 1 "$ROUNDS"); do
+  for build in jit aot; do
+    if [ "$build" = jit ]; then GW_CMD=(dotnet "$DLL"); else GW_CMD=("$AOT_BIN"); fi
+    start_gateway "$PORT"; pid="${BENCH_PIDS[-1]}"; top_up "$PORT"
+    sleep 2; idle=$(rss_mb "$pid")
+    peak_file="$(mktemp)"; echo 0 >"$peak_file"; peak_of "$peak_file" "$pid" & sampler=$!
+    run_wrk "http://127.0.0.1:$PORT" 4 "${BENCH_WARMUP:-15}" >/dev/null
+    read -r l50 l99 _ _ _ <<<"$(run_wrk "http://127.0.0.1:$PORT" 1 "$SECS")"
+    t0=$(ticks "$pid"); read -r h50 h99 rps n _ <<<"$(run_wrk "http://127.0.0.1:$PORT" 8 "$SECS")"; t1=$(ticks "$pid")
+    cpu=$(awk "BEGIN{printf \"%.0f\", ($t1-$t0)*(1000000/$(getconf CLK_TCK))/($n>0?$n:1)}")
+    kill "$sampler"; wait "$sampler" 2>/dev/null || true; peak=$(cat "$peak_file")
+    echo 0 >"$peak_file"; peak_of "$peak_file" "$pid" & sampler=$!
+    many="$(taskset -c 1 dotnet "$BENCH_DLL" streams "http://127.0.0.1:$PORT/v1/chat/completions" "$STREAMS" 20 100 "Authorization: Bearer $KEY" 2>&1 | grep -m1 '^RESULT ' || true)"
+    kill "$sampler"; wait "$sampler" 2>/dev/null || true; speak=$(cat "$peak_file"); rm -f "$peak_file"
+    echo "| $r | $build | $idle | $l50 | $l99 | ${rps%.*} | $h50 | $h99 | $cpu | $peak | complete=$(field complete "$many") lost=$(field lost_chunks "$many") | $speak |"
+    kill "$pid"; wait "$pid" 2>/dev/null || true; unset 'BENCH_PIDS[-1]'
+  done
+done
+echo; echo "took $SECONDS s; written to ${OUT#$ROOT/}"
