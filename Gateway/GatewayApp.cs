@@ -45,6 +45,14 @@ internal static class GatewayApp
             .ValidateOnStart();
         services.AddSingleton<TokenEstimator>();
         services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.Section).ValidateAttributes<SimulatorOptions, SimulatorOptionsValidator>().ValidateOnStart();
+        // The listening socket, for the gateway and the simulator alike (read here: the server is configured before
+        // options resolve; the values are validated at start with the rest).
+        var sockets = builder.Configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
+        builder.WebHost.UseSockets(transport =>
+        {
+            transport.Backlog = sockets.ListenBacklog;
+            transport.UnsafePreferInlineScheduling = sockets.InlineIoScheduling;
+        });
 
         if (simulatorOnly)
         {
@@ -176,7 +184,6 @@ internal static class GatewayApp
         // Kestrel's limits come from Proxy options, read here (the server is configured before options resolve);
         // the values are validated at start with the rest.
         var proxy = configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
-        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = proxy.InlineIoScheduling);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -45,6 +45,12 @@ internal sealed class ProxyOptions
     /// counts a large prompt's tokens, the connections sharing its socket thread wait. Default off.</summary>
     public bool InlineIoScheduling { get; set; }
 
+    /// <summary>Connections the kernel may queue on the listening socket before the gateway accepts them (capped by
+    /// net.core.somaxconn). Kestrel's own default, 512, overflows when thousands of clients connect at once: the
+    /// kernel then drops their handshakes and resets some connections. Default 4096, as the bench's nginx.</summary>
+    [Range(1, 65535)]
+    public int ListenBacklog { get; set; } = 4096;
+
     /// <summary>Streamed answers one tenant may have open at once on this gateway process; one more is refused with
     /// 429 <c>concurrent_streams_exceeded</c> before admission. Counted per process (a cluster-wide count would
     /// add Redis round trips to every request): the cluster-wide cap is this times the number of gateways. 0: no
