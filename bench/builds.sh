@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The gateway fully on, as the JIT build (dotnet Gateway.dll) and as the Native AOT binary (scripts/publish-aot.sh),
-# one at a time in front of the same simulator, alternating in rounds. Per build and round: resident memory idle
-# (2 s after start), c=1 latency, the rate at c=8 with its CPU time per request, the peak resident memory over those
-# runs, and the peak with BENCH_STREAMS (default 5000) streams open at once. Gateway on core 0; the rest on core 1.
+# one at a time in front of the same simulator, alternating in rounds. Per build and round: how long the start took
+# (until /healthz answers), resident memory idle (2 s after start), the first 3 s of load at c=1 on the fresh process
+# (no warm-up: the JIT build is still compiling), then after the warm-up c=1 latency, the rate at c=8 with its CPU
+# time per request, the peak resident memory over those runs, and the peak with BENCH_STREAMS (default 5000) streams
+# open at once. Gateway on core 0; the rest on core 1.
 # Usage: bench/builds.sh [rounds] [seconds]   env: BENCH_WARMUP (15: seconds of load at c=4 before measuring)
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/bench/lib.sh"
@@ -22,13 +24,14 @@ peak_of() { local out="$1" pid="$2" peak=0 now; while true; do now=$(rss_mb "$pi
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
 echo
-echo "| round | build | RSS idle MB | c=1 p50 us | c=1 p99 us | c=8 rps | c=8 p50 us | c=8 p99 us | CPU us/req | RSS peak MB | $STREAMS streams | RSS with streams MB |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| round | build | start ms | RSS idle MB | first 3 s: c=1 requests, p50 us | c=1 p50 us | c=1 p99 us | c=8 rps | c=8 p50 us | c=8 p99 us | CPU us/req | RSS peak MB | $STREAMS streams | RSS with streams MB |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for r in $(seq 1 "$ROUNDS"); do
   for build in jit aot; do
     if [ "$build" = jit ]; then GW_CMD=(dotnet "$DLL"); else GW_CMD=("$AOT_BIN"); fi
-    start_gateway "$PORT"; pid="${BENCH_PIDS[-1]}"; top_up "$PORT"
-    sleep 2; idle=$(rss_mb "$pid")
+    t0=$(date +%s%N); start_gateway "$PORT"; pid="${BENCH_PIDS[-1]}"; started=$(( ($(date +%s%N) - t0) / 1000000 ))
+    top_up "$PORT"; sleep 2; idle=$(rss_mb "$pid")
+    read -r f50 _ _ fn _ <<<"$(run_wrk "http://127.0.0.1:$PORT" 1 3)"
     peak_file="$(mktemp)"; echo 0 >"$peak_file"; peak_of "$peak_file" "$pid" & sampler=$!
     run_wrk "http://127.0.0.1:$PORT" 4 "${BENCH_WARMUP:-15}" >/dev/null
     read -r l50 l99 _ _ _ <<<"$(run_wrk "http://127.0.0.1:$PORT" 1 "$SECS")"
@@ -38,7 +41,7 @@ for r in $(seq 1 "$ROUNDS"); do
     echo 0 >"$peak_file"; peak_of "$peak_file" "$pid" & sampler=$!
     many="$(taskset -c 1 dotnet "$BENCH_DLL" streams "http://127.0.0.1:$PORT/v1/chat/completions" "$STREAMS" 20 100 "Authorization: Bearer $KEY" 2>&1 | grep -m1 '^RESULT ' || true)"
     kill "$sampler"; wait "$sampler" 2>/dev/null || true; speak=$(cat "$peak_file"); rm -f "$peak_file"
-    echo "| $r | $build | $idle | $l50 | $l99 | ${rps%.*} | $h50 | $h99 | $cpu | $peak | complete=$(field complete "$many") lost=$(field lost_chunks "$many") | $speak |"
+    echo "| $r | $build | $started | $idle | $fn, $f50 | $l50 | $l99 | ${rps%.*} | $h50 | $h99 | $cpu | $peak | complete=$(field complete "$many") lost=$(field lost_chunks "$many") | $speak |"
     kill "$pid"; wait "$pid" 2>/dev/null || true; unset 'BENCH_PIDS[-1]'
   done
 done
