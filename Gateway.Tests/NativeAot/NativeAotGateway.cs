@@ -8,8 +8,7 @@ namespace Gateway.Tests.NativeAot;
 
 /// <summary>
 /// The gateway published as a Native AOT binary by scripts/publish-aot.sh (as users build it), run as its own process
-/// against the real Redis and Postgres and its built-in simulated provider. The first publish takes one to two
-/// minutes; later ones are incremental.
+/// against the real Redis and Postgres and its built-in simulated provider. A publish takes one to two minutes.
 /// </summary>
 public sealed class NativeAotGateway : IAsyncLifetime
 {
