@@ -20,7 +20,9 @@ if ! command -v clang >/dev/null || ! dpkg -s zlib1g-dev >/dev/null 2>&1; then
   fi
 fi
 
-echo "[publish-aot] publishing $RID to $OUT (a first publish takes 1-2 minutes)" >&2
+# Its own artifacts folder: sharing obj/ with the solution's build, each rewrote the other's generated editorconfig and
+# restore output, and every publish after a build compiled and linked again (75 s instead of 2).
+echo "[publish-aot] publishing $RID to $OUT (1-2 minutes; seconds when no source changed)" >&2
 dotnet publish Gateway/Gateway.csproj -c Release -r "$RID" -p:PublishAot=true -p:OptimizationPreference=Speed \
-  "${linker[@]}" -o "$OUT" -nologo -v q >&2
+  "${linker[@]}" --artifacts-path "$OUT-build" -o "$OUT" -nologo -v q >&2
 echo "$OUT/Gateway"
