@@ -45,13 +45,13 @@ internal static class GatewayApp
             .ValidateOnStart();
         services.AddSingleton<TokenEstimator>();
         services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.Section).ValidateAttributes<SimulatorOptions, SimulatorOptionsValidator>().ValidateOnStart();
-        // The listening socket, for the gateway and the simulator alike (read here: the server is configured before
-        // options resolve; the values are validated at start with the rest).
-        var sockets = builder.Configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
+        // The server is configured before options resolve, so the Proxy settings it needs are read here, once; the
+        // values are validated at start with the rest. The listening socket is the gateway's and the simulator's.
+        var proxy = builder.Configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
         builder.WebHost.UseSockets(transport =>
         {
-            transport.Backlog = sockets.ListenBacklog;
-            transport.UnsafePreferInlineScheduling = sockets.InlineIoScheduling;
+            transport.Backlog = proxy.ListenBacklog;
+            transport.UnsafePreferInlineScheduling = proxy.InlineIoScheduling;
         });
 
         if (simulatorOnly)
@@ -61,7 +61,7 @@ internal static class GatewayApp
             return simulator;
         }
 
-        AddGateway(builder);
+        AddGateway(builder, proxy);
         var app = builder.Build();
         app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
         await app.Services.GetRequiredService<StartupTasks>().RunAsync(CancellationToken.None);
@@ -82,7 +82,7 @@ internal static class GatewayApp
         return app;
     }
 
-    private static void AddGateway(WebApplicationBuilder builder)
+    private static void AddGateway(WebApplicationBuilder builder, ProxyOptions proxy)
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
@@ -181,9 +181,7 @@ internal static class GatewayApp
         services.AddSingleton<TenantStreamLimiter>();
         services.AddSingleton<ResponseHeaderPolicy>();
 
-        // Kestrel's limits come from Proxy options, read here (the server is configured before options resolve);
-        // the values are validated at start with the rest.
-        var proxy = configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
+        // Kestrel's limits come from the Proxy settings read in CreateAsync.
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
