@@ -18,9 +18,6 @@ exec > >(tee "$OUT") 2>&1
 echo "builds.sh $ROUNDS rounds x ${SECS}s, $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD); $(machine_line)"
 start_simulator
 PORT=9121
-rss_mb() { awk '/^VmRSS/ {print int($2/1024)}' "/proc/$1/status" 2>/dev/null || echo 0; }
-ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
-peak_of() { local out="$1" pid="$2" peak=0 now; while true; do now=$(rss_mb "$pid"); [ "$now" -gt "$peak" ] && { peak=$now; echo "$peak" >"$out"; }; sleep 0.1; done; }
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
 echo
@@ -30,17 +27,17 @@ for r in $(seq 1 "$ROUNDS"); do
   for build in jit aot; do
     if [ "$build" = jit ]; then GW_CMD=(dotnet "$DLL"); else GW_CMD=("$AOT_BIN"); fi
     t0=$(date +%s%N); start_gateway "$PORT"; pid="${BENCH_PIDS[-1]}"; started=$(( ($(date +%s%N) - t0) / 1000000 ))
-    top_up "$PORT"; sleep 2; idle=$(rss_mb "$pid")
+    top_up "$PORT"; sleep 2; idle=$(( $(rss_kb "$pid") / 1024 ))
     read -r f50 _ _ fn _ <<<"$(run_wrk "http://127.0.0.1:$PORT" 1 3)"
-    peak_file="$(mktemp)"; echo 0 >"$peak_file"; peak_of "$peak_file" "$pid" & sampler=$!
+    peak_file="$(mktemp)"; echo 0 >"$peak_file"; peak_rss "$peak_file" "$pid" & sampler=$!
     run_wrk "http://127.0.0.1:$PORT" 4 "${BENCH_WARMUP:-15}" >/dev/null
     read -r l50 l99 _ _ _ <<<"$(run_wrk "http://127.0.0.1:$PORT" 1 "$SECS")"
-    t0=$(ticks "$pid"); read -r h50 h99 rps n _ <<<"$(run_wrk "http://127.0.0.1:$PORT" 8 "$SECS")"; t1=$(ticks "$pid")
+    t0=$(cpu_ticks "$pid"); read -r h50 h99 rps n _ <<<"$(run_wrk "http://127.0.0.1:$PORT" 8 "$SECS")"; t1=$(cpu_ticks "$pid")
     cpu=$(awk "BEGIN{printf \"%.0f\", ($t1-$t0)*(1000000/$(getconf CLK_TCK))/($n>0?$n:1)}")
-    kill "$sampler"; wait "$sampler" 2>/dev/null || true; peak=$(cat "$peak_file")
-    echo 0 >"$peak_file"; peak_of "$peak_file" "$pid" & sampler=$!
+    kill "$sampler"; wait "$sampler" 2>/dev/null || true; peak=$(( $(cat "$peak_file") / 1024 ))
+    echo 0 >"$peak_file"; peak_rss "$peak_file" "$pid" & sampler=$!
     many="$(taskset -c 1 dotnet "$BENCH_DLL" streams "http://127.0.0.1:$PORT/v1/chat/completions" "$STREAMS" 20 100 "Authorization: Bearer $KEY" 2>&1 | grep -m1 '^RESULT ' || true)"
-    kill "$sampler"; wait "$sampler" 2>/dev/null || true; speak=$(cat "$peak_file"); rm -f "$peak_file"
+    kill "$sampler"; wait "$sampler" 2>/dev/null || true; speak=$(( $(cat "$peak_file") / 1024 )); rm -f "$peak_file"
     echo "| $r | $build | $started | $idle | $fn, $f50 | $l50 | $l99 | ${rps%.*} | $h50 | $h99 | $cpu | $peak | complete=$(field complete "$many") lost=$(field lost_chunks "$many") | $speak |"
     kill "$pid"; wait "$pid" 2>/dev/null || true; unset 'BENCH_PIDS[-1]'
   done

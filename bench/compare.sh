@@ -112,12 +112,6 @@ for arm in "${ARMS[@]}"; do
   if [ -n "${SKIP[$arm]:-}" ]; then echo "SKIPPED $arm: ${SKIP[$arm]}"; elif [ -n "${URL[$arm]:-}" ]; then ACTIVE+=("$arm"); fi
 done
 
-rss_kb() { local t=0 p v; for p in "$@"; do v=$(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || true); t=$(( t + ${v:-0} )); done; echo "$t"; }
-cpu_ticks() { local t=0 p v; for p in "$@"; do v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}' || true); t=$(( t + ${v:-0} )); done; echo "$t"; }
-peak_rss() { # file pids...: the highest total VmRSS seen, sampled every 100 ms until killed
-  local out="$1" peak=0 now; shift
-  while true; do now=$(rss_kb "$@"); if [ "$now" -gt "$peak" ]; then peak=$now; echo "$peak" >"$out"; fi; sleep 0.1; done
-}
 arm_pids() { [ -n "${PIDS[$1]}" ] && children ${PIDS[$1]}; }
 wrk_arm() { BENCH_HEADERS="${HEADERS[$1]:-}" run_wrk "${URL[$1]}" "$2" "$3"; }
 stream_arm() { # arm seconds -> "ttft_p50 ttft_p99 gap_p50 gap_p99 streams errors"

@@ -73,6 +73,13 @@ warm_up() { # url... : BENCH_WARMUP seconds of load each (20: a pinned .NET proc
   local url; for url in "$@"; do run_wrk "$url" 4 "${BENCH_WARMUP:-20}" >/dev/null; done
 }
 
+rss_kb() { local t=0 p v; for p in "$@"; do v=$(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || true); t=$(( t + ${v:-0} )); done; echo "$t"; }
+cpu_ticks() { local t=0 p v; for p in "$@"; do v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}' || true); t=$(( t + ${v:-0} )); done; echo "$t"; }
+peak_rss() { # file pids...: the highest total VmRSS seen (kB), sampled every 100 ms until killed
+  local out="$1" peak=0 now; shift
+  while true; do now=$(rss_kb "$@"); if [ "$now" -gt "$peak" ]; then peak=$now; echo "$peak" >"$out"; fi; sleep 0.1; done
+}
+
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 spread() { printf '%s\n' $1 | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {printf "%s-%s", lo, hi}'; } # "v1 v2 ..." -> min-max
 
