@@ -52,6 +52,7 @@ internal static class TelemetryExtensions
                 metrics.AddMeter(MeteringMetrics.MeterName);
                 metrics.AddAspNetCoreInstrumentation(); // http.server.request.duration, by route
                 metrics.AddMeter("System.Runtime"); // the runtime's own: GC (allocated bytes, pauses, heap), CPU, memory, thread pool, JIT
+                metrics.AddView(static instrument => FewSeries(instrument) ? new MetricStreamConfiguration { CardinalityLimit = FewSeriesLimit } : null);
                 if (options.Prometheus)
                 {
                     metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
@@ -79,6 +80,17 @@ internal static class TelemetryExtensions
             app.MapPrometheusScrapingEndpoint("/metrics");
         }
     }
+
+    /// <summary>
+    /// OpenTelemetry allocates every instrument's series up front, 2,000 by default (~100 bytes each). The runtime's,
+    /// Kestrel's and the memory pool's instruments carry a few fixed labels (a GC generation, a protocol, a pool), so a
+    /// hundred is plenty and ~20 instruments stop holding 4 MB they never use. The request-duration and routing
+    /// instruments (a label per route) and the gateway's own keep the default.
+    /// </summary>
+    private const int FewSeriesLimit = 100;
+
+    private static bool FewSeries(System.Diagnostics.Metrics.Instrument instrument)
+        => instrument.Meter.Name is "System.Runtime" or "Microsoft.AspNetCore.Server.Kestrel" or "Microsoft.AspNetCore.MemoryPool";
 
     private static void Configure(OtlpExporterOptions exporter, Uri root, bool http, string signalPath)
     {
