@@ -177,6 +177,7 @@ internal static class GatewayApp
         Telemetry.TelemetryExtensions.AddGatewayTelemetry(builder);
         services.AddAdminOpenApi();
         GracefulShutdown.Register(builder);
+        Memory.MemoryTrimmer.Register(services);
 
         services.AddSingleton<TenantStreamLimiter>();
         services.AddSingleton<ResponseHeaderPolicy>();

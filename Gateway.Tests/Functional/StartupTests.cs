@@ -28,6 +28,7 @@ public sealed class StartupTests
     [InlineData("Billing:CreditExpiryInterval", "00:00:00.001", "Billing:CreditExpiryInterval")]
     [InlineData("Billing:PlanCreditInterval", "2.00:00:00", "Billing:PlanCreditInterval")]
     [InlineData("Export:BatchSize", "0", "BatchSize")]
+    [InlineData("Memory:TrimWhenIdleFor", "00:00:00.5", "Memory:TrimWhenIdleFor")]
     public async Task Start_InvalidSetting_FailsNamingTheKey(string key, string value, string named)
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(new Dictionary<string, string?> { [key] = value }));

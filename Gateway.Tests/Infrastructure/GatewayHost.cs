@@ -46,6 +46,10 @@ internal sealed class GatewayHost : IAsyncDisposable
             // Only the alert tests' gateways (AlertFixture) check alert rules and deliver webhooks: they alone decide
             // which gateway sends a test's webhook, and how soon.
             ["Alerts:Enabled"] = "false",
+            // A test host shares its process with every other test: a start-up or idle collection would stop them all.
+            // Process tests (GatewayProcess, NativeAot) keep the product's defaults; Gateway.Tests/Memory tests both.
+            ["Memory:TrimOnStart"] = "false",
+            ["Memory:TrimWhenIdleFor"] = "00:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

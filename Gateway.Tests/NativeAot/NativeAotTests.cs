@@ -127,6 +127,9 @@ public sealed class NativeAotTests(NativeAotGateway aot) : IClassFixture<NativeA
         Assert.Contains(named, output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public Task Memory_ReturnedOnceStartedAndOnceIdleAfterTraffic() => Memory.MemoryTrimProcess.RunAsync(aot.Binary);
+
     private async Task<(string Tenant, string Key)> NewTenantAsync()
     {
         var tenant = TestServices.NewTenantId();

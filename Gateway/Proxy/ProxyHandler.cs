@@ -42,7 +42,8 @@ internal sealed class ProxyHandler(
     IOptions<MeteringOptions> metering,
     UnmeteredForwarder unmetered,
     ILogger<ProxyHandler> logger,
-    Telemetry.GatewayTelemetry telemetry)
+    Telemetry.GatewayTelemetry telemetry,
+    Memory.ProxyTraffic traffic)
 {
     private readonly ProxyOptions _options = options.Value;
     private readonly bool _metered = metering.Value.Enabled;
@@ -52,6 +53,7 @@ internal sealed class ProxyHandler(
     public async Task HandleAsync(HttpContext context, ApiKind api)
     {
         var startedAt = time.GetTimestamp();
+        traffic.Arrived();
         var (identity, authError) = await authenticator.AuthenticateAsync(context.Request);
         if (identity is null)
         {
