@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Gateway.Metering.Wallets;
 using Gateway.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using StackExchange.Redis;
 
 namespace Gateway.Tests.Functional;
@@ -43,7 +44,17 @@ public sealed class ShutdownTests(GatewayFixture fixture)
     [Fact]
     public async Task Sigterm_StreamOutlastsTheTimeout_CutSettledAsCancelledAndDrained()
     {
-        using var gateway = await StartAsync(database: 13, timeout: "00:00:01");
+        // The provider is its own server here, as in production. The built-in simulator (the other test's upstream)
+        // lives in the gateway's Kestrel, which cuts both of its ends at the timeout: which cut the proxy noticed first
+        // (the client's or the upstream's) then depends on the order Kestrel aborts connections in.
+        await using var provider = await Gateway.GatewayApp.CreateAsync(["--simulator", "--urls", "http://127.0.0.1:0"],
+            b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Simulator:ChunkDelay"] = "00:00:00.080" }));
+        await provider.StartAsync();
+        using var gateway = await StartAsync(database: 13, timeout: "00:00:01", new Dictionary<string, string>
+        {
+            ["Providers:openai:Kind"] = "simulated",
+            ["Providers:openai:BaseUrl"] = provider.Urls.First() + "/v1",
+        });
         var (tenant, key) = await NewTenantAsync(gateway);
         using var client = Client(gateway, key);
         using var response = await client.SendAsync(Stream(maxTokens: 200), HttpCompletionOption.ResponseHeadersRead);
@@ -74,14 +85,23 @@ public sealed class ShutdownTests(GatewayFixture fixture)
         Assert.InRange(e.GetProperty("output_tokens").GetInt64(), 1, 199); // what was delivered before the cut
     }
 
-    private static Task<GatewayProcess> StartAsync(int database, string timeout) => GatewayProcess.StartAsync(new Dictionary<string, string>
+    private static Task<GatewayProcess> StartAsync(int database, string timeout, Dictionary<string, string>? more = null)
     {
-        ["ConnectionStrings:Redis"] = TestServices.RedisDatabase(database),
-        ["Shutdown:Timeout"] = timeout,
-        ["Simulator:ChunkDelay"] = "00:00:00.080",
-        ["Admission:AllowUnpricedModels"] = "true",
-        ["Logging:LogLevel:Default"] = "Information",
-    });
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Redis"] = TestServices.RedisDatabase(database),
+            ["Shutdown:Timeout"] = timeout,
+            ["Simulator:ChunkDelay"] = "00:00:00.080",
+            ["Admission:AllowUnpricedModels"] = "true",
+            ["Logging:LogLevel:Default"] = "Information",
+        };
+        foreach (var (name, value) in more ?? [])
+        {
+            settings[name] = value;
+        }
+
+        return GatewayProcess.StartAsync(settings);
+    }
 
     private static async Task<(string Tenant, string Key)> NewTenantAsync(GatewayProcess gateway)
     {
