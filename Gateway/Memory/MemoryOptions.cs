@@ -14,7 +14,9 @@ internal sealed class MemoryOptions
     public bool TrimOnStart { get; set; } = true;
 
     /// <summary>After this long without a new proxied request, collect once and return the free pages (default
-    /// 00:01:00; 00:00:00 never). Health checks, <c>/metrics</c> and admin calls are not traffic. A request still
-    /// streaming then pauses for the collection (milliseconds).</summary>
-    public TimeSpan TrimWhenIdleFor { get; set; } = TimeSpan.FromMinutes(1);
+    /// 00:02:00; 00:00:00 never). Health checks, <c>/metrics</c> and admin calls are not traffic. A request still
+    /// streaming then pauses for the collection (milliseconds). Two minutes, not one: the upstream connection pool
+    /// closes connections idle for a minute (<see cref="Proxy.UpstreamClient"/>), and memory they hold is only
+    /// returned by a collection after that.</summary>
+    public TimeSpan TrimWhenIdleFor { get; set; } = TimeSpan.FromMinutes(2);
 }
