@@ -25,6 +25,7 @@ public sealed class StartupTests
     [InlineData("Proxy:MaxRequestBodySize", "10", "MaxRequestBodySize")]
     [InlineData("Simulator:MaxTokens", "0", "MaxTokens")]
     [InlineData("Telemetry:MaxLabelValues", "0", "MaxLabelValues")]
+    [InlineData("Telemetry:MaxSeriesPerMetric", "10", "MaxSeriesPerMetric")]
     [InlineData("Billing:CreditExpiryInterval", "00:00:00.001", "Billing:CreditExpiryInterval")]
     [InlineData("Billing:PlanCreditInterval", "2.00:00:00", "Billing:PlanCreditInterval")]
     [InlineData("Export:BatchSize", "0", "BatchSize")]

@@ -52,7 +52,10 @@ internal static class TelemetryExtensions
                 metrics.AddMeter(MeteringMetrics.MeterName);
                 metrics.AddAspNetCoreInstrumentation(); // http.server.request.duration, by route
                 metrics.AddMeter("System.Runtime"); // the runtime's own: GC (allocated bytes, pauses, heap), CPU, memory, thread pool, JIT
-                metrics.AddView(static instrument => FewSeries(instrument) ? new MetricStreamConfiguration { CardinalityLimit = FewSeriesLimit } : null);
+                var limits = new SeriesLimits(options, builder.Configuration.GetSection(Gateway.Proxy.ProvidersOptions.Section).GetChildren().Count());
+                metrics.AddView(instrument => (FewSeries(instrument) ? FewSeriesLimit : limits.Of(instrument)) is { } limit
+                    ? new MetricStreamConfiguration { CardinalityLimit = limit }
+                    : null);
                 if (options.Prometheus)
                 {
                     metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
@@ -85,7 +88,7 @@ internal static class TelemetryExtensions
     /// OpenTelemetry allocates every instrument's series up front, 2,000 by default (~100 bytes each). The runtime's,
     /// Kestrel's and the memory pool's instruments carry a few fixed labels (a GC generation, a protocol, a pool), so a
     /// hundred is plenty and ~20 instruments stop holding 4 MB they never use. The request-duration and routing
-    /// instruments (a label per route) and the gateway's own keep the default.
+    /// instruments (a label per route) keep the default; the gateway's own get what their labels allow (<see cref="SeriesLimits"/>).
     /// </summary>
     private const int FewSeriesLimit = 100;
 
