@@ -20,6 +20,11 @@ if (args is ["streams", ..])
     return await StreamBench.ManyAsync(args);
 }
 
+if (args is ["open", ..])
+{
+    return await OpenLoopBench.RunAsync(args);
+}
+
 if (args is ["tokens", ..])
 {
     return TokenCountBench.Run(args);
