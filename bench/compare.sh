@@ -8,13 +8,15 @@
 #   portkey  the Portkey OSS gateway (npm @portkey-ai/gateway, bench/portkey) with x-portkey-custom-host = simulator
 # Proxies run pinned to core 0; the simulator, wrk, the stream client, Redis and Postgres to core 1. Arms are
 # interleaved in rounds; the tables show medians of rounds and their spread (min-max).
-# Measures: added latency at concurrency 1 (p50, p99) for a 1 KB chat request; requests per second at p99 <= 5 ms
-# (closed loop: wrk at each of BENCH_CONNS connections, the best rate whose p99 stays in budget: wrk2 is not
-# packaged here, so no open loop); streaming time to first event and gaps between events (bench/Gateway.Bench
-# stream); CPU time per request of the proxy and of Redis + Postgres (/proc utime+stime over the rate runs);
+# Measures: added latency at concurrency 1 (p50, p99) for a 1 KB chat request; requests per second at p99 <= 5 ms,
+# twice: closed loop (wrk at each of BENCH_CONNS connections, the best rate whose p99 stays in budget) and open loop
+# (bench/Gateway.Bench open: wrk2 is not packaged here; requests sent at each rate of BENCH_RATES over
+# BENCH_OPEN_CONNS connections, each timed from when it was due, the highest rate whose p99 stays in budget);
+# streaming time to first event and gaps between events (bench/Gateway.Bench stream); CPU time per request of the proxy and of Redis + Postgres (/proc utime+stime over the rate runs);
 # resident memory idle and peak under load; Redis commands per request; BENCH_STREAMS concurrent streams through the
 # gateway with every chunk counted. Ends with the goals of the issue, met or NOT met (never fails).
 # Usage: bench/compare.sh [rounds] [seconds]   env: BENCH_CONNS ("1 4 8 16 32 64"), BENCH_STREAMS (5000),
+#        BENCH_RATES ("250 500 1000 2000 3000 4000 6000 8000 12000 16000 24000 32000"), BENCH_OPEN_CONNS (64),
 #        BENCH_ARMS ("direct nginx bare gateway portkey"), BENCH_WARMUP (20: seconds of load per arm before round 1),
 #        BENCH_GATEWAY_ENV (extra VAR=value settings for both of this gateway's arms, bare and fully on),
 #        BENCH_BUILD (jit, the default, or aot: both of this gateway's arms run as the Native AOT binary)
@@ -22,6 +24,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/bench/lib.sh"
 ROUNDS="${1:-3}"; SECS="${2:-3}"
 read -r -a CONNS <<<"${BENCH_CONNS:-1 4 8 16 32 64}"
+read -r -a RATES <<<"${BENCH_RATES:-250 500 1000 2000 3000 4000 6000 8000 12000 16000 24000 32000}"
+OPEN_CONNS="${BENCH_OPEN_CONNS:-64}"
 read -r -a ARMS <<<"${BENCH_ARMS:-direct nginx bare gateway portkey}"
 STREAMS="${BENCH_STREAMS:-5000}"
 # A .NET process pinned to one core keeps compiling under load for ~25 s (tier-0 -> instrumented -> tier-1; ~5,600
@@ -114,6 +118,12 @@ done
 
 arm_pids() { [ -n "${PIDS[$1]}" ] && children ${PIDS[$1]}; }
 wrk_arm() { BENCH_HEADERS="${HEADERS[$1]:-}" run_wrk "${URL[$1]}" "$2" "$3"; }
+open_arm() { # arm rate seconds -> "p99_us achieved errors late_p99_us"
+  local hdr=(); IFS='|' read -r -a hdr <<<"${HEADERS[$1]:-}"
+  [[ "${HEADERS[$1]:-}" == *Authorization* ]] || hdr+=("Authorization: Bearer $KEY") # as bench/chat.lua sends it
+  taskset -c 1 dotnet "$BENCH_DLL" open "${URL[$1]}/v1/chat/completions" "$2" "$3" "$OPEN_CONNS" "${hdr[@]}" 2>/dev/null \
+    | sed -n 's/^RESULT .* achieved=\([0-9.]*\) .*p99_us=\([0-9]*\) .*errors=\([0-9]*\) late_p99_us=\([0-9]*\)$/\2 \1 \3 \4/p'
+}
 stream_arm() { # arm seconds -> "ttft_p50 ttft_p99 gap_p50 gap_p99 streams errors"
   local hdr=() h; IFS='|' read -r -a hdr <<<"${HEADERS[$1]:-}"
   taskset -c 1 dotnet "$BENCH_DLL" stream "${URL[$1]}/v1/chat/completions" 1 "$2" 2 8 "${hdr[@]}" \
@@ -132,7 +142,7 @@ done
 echo "warming up: ${WARMUP}s of load (8 connections) and 2 s of streams per arm"
 for arm in "${ACTIVE[@]}"; do wrk_arm "$arm" 8 "$WARMUP" >/dev/null; stream_arm "$arm" 2 >/dev/null; done
 
-declare -A L50 L99 RPS CPU_P CPU_S PEAK T50 T99 G50 G99 ERR RCALLS RSCRIPTS LADDER TN
+declare -A L50 L99 RPS CPU_P CPU_S PEAK T50 T99 G50 G99 ERR RCALLS RSCRIPTS LADDER TN ORPS OLADDER
 for r in $(seq 1 "$ROUNDS"); do
   for arm in "${ACTIVE[@]}"; do
     read -r a b _ _ e <<<"$(wrk_arm "$arm" 1 "$SECS")"
@@ -159,10 +169,23 @@ for r in $(seq 1 "$ROUNDS"); do
     RSCRIPTS[$arm]+="$(awk "BEGIN{printf \"%.3f\", ($rs1-$rs0)/($reqs>0?$reqs:1)}") "
     PEAK[$arm]+="$(( $(cat "$peak_file") / 1024 )) "; rm -f "$peak_file"
 
+    # Open loop: each rate in turn, the highest within budget, until the arm is saturated (answers fall behind the
+    # rate, or p99 passes ten budgets: from there the queue only grows). Not the first miss: on this machine a low
+    # rate lets every process fall asleep between requests, and waking them costs more than a busy core's queue.
+    obest=0; oladder=""
+    for rate in "${RATES[@]}"; do
+      read -r p99 achieved e late <<<"$(open_arm "$arm" "$rate" "$SECS")"
+      p99=${p99:-999999999}; achieved=${achieved:-0}; e=${e:-1}; oladder+="${rate}:${p99}/late${late:-?} "
+      full=$(awk "BEGIN{print ($achieved >= 0.97 * $rate) ? 1 : 0}")
+      if [ "$p99" -le "$BUDGET_US" ] && [ "$e" -eq 0 ] && [ "$full" = 1 ]; then obest=$rate; fi
+      if [ "$full" = 0 ] || [ "$e" -ne 0 ] || [ "$p99" -gt $(( 10 * BUDGET_US )) ]; then break; fi
+    done
+    ORPS[$arm]+="$obest "; OLADDER[$arm]="$oladder"
+
     # Streams last ~35 ms each (8 chunks, 2 ms pauses): three times the seconds, for ~150 first events a round.
     read -r a b c d n e <<<"$(stream_arm "$arm" $(( SECS * 3 )))"; TN[$arm]=$(( ${TN[$arm]:-0} + ${n:-0} ))
     T50[$arm]+="${a:-0} "; T99[$arm]+="${b:-0} "; G50[$arm]+="${c:-0} "; G99[$arm]+="${d:-0} "; ERR[$arm]=$(( ${ERR[$arm]:-0} + ${e:-0} ))
-    echo "round $r $arm: c=1 p50 $(awk '{print $NF}' <<<"${L50[$arm]}") us; rate ladder (c:rps/p99us) $ladder-> best $best rps; first event p99 ${b:-?} us"
+    echo "round $r $arm: c=1 p50 $(awk '{print $NF}' <<<"${L50[$arm]}") us; rate ladder (c:rps/p99us) $ladder-> best $best rps; open loop (rate:p99us/late p99us) $oladder-> $obest rps; first event p99 ${b:-?} us"
   done
 done
 
@@ -194,15 +217,18 @@ $(machine_line); nginx, bare, gateway and Portkey pinned to core 0 as well; the 
 load average: start $LOAD_START, end $LOAD_END
 request: 1 KB chat completion, 16 output tokens, non-streamed unless said; ${ROUNDS} rounds x ${SECS}s per measurement,
 medians of rounds (spread = min-max over rounds). Added = arm - direct. Rate: closed loop (wrk -t1) at ${CONNS[*]}
-connections, the best requests/s whose p99 <= ${BUDGET_US} us and no errors (0 = none in budget).
+connections, the best requests/s whose p99 <= ${BUDGET_US} us and no errors (0 = none in budget). Open loop:
+requests sent at each rate of ${RATES[*]}/s for ${SECS}s over ${OPEN_CONNS} connections, each timed from its send or
+from joining the queue for a busy connection; the highest rate answered in full with p99 <= ${BUDGET_US} us and no
+errors, the ladder ending where the arm saturates.
 Streams: 8 tokens, the simulator pausing 2 ms after every chunk, 1 stream at a time for $(( SECS * 3 ))s a round; first
 event = first SSE "data:". Warm-up before round 1: ${WARMUP}s of load and 2 s of streams per arm.
 
-| arm | c=1 p50 us | c=1 p99 us | added p50 us | added p99 us | rps at p99<=5ms | CPU us/req proxy | CPU us/req Redis+PG | RSS idle MB | RSS peak MB | errors |
-|---|---|---|---|---|---|---|---|---|---|---|
+| arm | c=1 p50 us | c=1 p99 us | added p50 us | added p99 us | rps at p99<=5ms | open loop rps at p99<=5ms | CPU us/req proxy | CPU us/req Redis+PG | RSS idle MB | RSS peak MB | errors |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 TXT
 for arm in "${ACTIVE[@]}"; do
-  echo "| $arm | $(med "${L50[$arm]}") ($(spread "${L50[$arm]}")) | $(med "${L99[$arm]}") ($(spread "${L99[$arm]}")) | $(added "${L50[$arm]}" "${L50[direct]}") | $(added "${L99[$arm]}" "${L99[direct]}") | $(med "${RPS[$arm]}") ($(spread "${RPS[$arm]}")) | $( [ -n "${PIDS[$arm]}" ] && med "${CPU_P[$arm]}" || echo -) | $(med "${CPU_S[$arm]}") | ${IDLE_RSS[$arm]} | $( [ -n "${PIDS[$arm]}" ] && med "${PEAK[$arm]}" || echo -) | ${ERR[$arm]:-0} |"
+  echo "| $arm | $(med "${L50[$arm]}") ($(spread "${L50[$arm]}")) | $(med "${L99[$arm]}") ($(spread "${L99[$arm]}")) | $(added "${L50[$arm]}" "${L50[direct]}") | $(added "${L99[$arm]}" "${L99[direct]}") | $(med "${RPS[$arm]}") ($(spread "${RPS[$arm]}")) | $(med "${ORPS[$arm]}") ($(spread "${ORPS[$arm]}")) | $( [ -n "${PIDS[$arm]}" ] && med "${CPU_P[$arm]}" || echo -) | $(med "${CPU_S[$arm]}") | ${IDLE_RSS[$arm]} | $( [ -n "${PIDS[$arm]}" ] && med "${PEAK[$arm]}" || echo -) | ${ERR[$arm]:-0} |"
 done
 cat <<TXT
 
@@ -216,6 +242,8 @@ cat <<TXT
 
 Redis calls/req: INFO commandstats over the rate runs, every process (commands inside scripts count too).
 Gateway by MONITOR (client commands only, c=1, $mon_reqs requests): $(awk "BEGIN{printf \"%.3f\", $mon_cmds/($mon_reqs>0?$mon_reqs:1)}") commands/request, of which scripts $(awk "BEGIN{printf \"%.3f\", $mon_evals/($mon_reqs>0?$mon_reqs:1)}")
+Open loop, last round (rate:p99 us/this client's own lateness p99 us):
+$(for arm in "${ACTIVE[@]}"; do echo "  $arm: ${OLADDER[$arm]}"; done)
 $STREAMS concurrent streams, $STREAM_CHUNKS chunks each, ${STREAM_DELAY} ms apart:
   direct : $MANY_DIRECT
   gateway: $MANY_GW; gateway peak RSS $MANY_GW_RSS MB
@@ -225,7 +253,7 @@ TXT
 goal() { if awk "BEGIN{exit !($2)}"; then echo "  met      $1"; else echo "  NOT met  $1"; fi; }
 has() { [[ " ${ACTIVE[*]} " == *" $1 "* ]]; }
 GA50=$(added "${L50[gateway]}" "${L50[direct]}"); GA99=$(added "${L99[gateway]}" "${L99[direct]}")
-GRPS=$(med "${RPS[gateway]}"); GTT=$(added "${T99[gateway]}" "${T99[direct]}")
+GRPS=$(med "${RPS[gateway]}"); GTT=$(added "${T99[gateway]}" "${T99[direct]}"); GORPS=$(med "${ORPS[gateway]}")
 echo; echo "goals (issue: performance side by side with peers), from this run:"
 goal "added latency c=1 p50 <= 200 us (is $GA50 us)" "$GA50 <= 200"
 goal "added latency c=1 p99 <= 500 us (is $GA99 us)" "$GA99 <= 500"
@@ -233,11 +261,15 @@ if has bare; then
   BA50=$(added "${L50[bare]}" "${L50[direct]}"); BRPS=$(med "${RPS[bare]}")
   goal "added p50 within 120 us of bare YARP (is $(( GA50 - BA50 )) us)" "$GA50 - $BA50 <= 120"
   goal "rps at p99<=5ms >= 0.75x bare YARP (is $(awk "BEGIN{printf \"%.2f\", $GRPS/($BRPS>0?$BRPS:1)}")x)" "$GRPS > 0 && $GRPS >= 0.75 * $BRPS"
+  BORPS=$(med "${ORPS[bare]}")
+  goal "open loop: rps at p99<=5ms >= 0.75x bare YARP (is $GORPS against $BORPS, $(awk "BEGIN{printf \"%.2f\", $GORPS/($BORPS>0?$BORPS:1)}")x)" "$GORPS > 0 && $GORPS >= 0.75 * $BORPS"
 fi
 if has portkey; then
   PA50=$(added "${L50[portkey]}" "${L50[direct]}"); PRPS=$(med "${RPS[portkey]}")
   goal "added p50 <= 0.15x Portkey's (is $(awk "BEGIN{printf \"%.3f\", $GA50/($PA50>0?$PA50:1)}")x of $PA50 us)" "$GA50 <= 0.15 * $PA50"
   goal "rps at p99<=5ms >= 4x Portkey (is $(awk "BEGIN{printf \"%.1f\", $GRPS/($PRPS>0?$PRPS:1)}")x)" "$GRPS > 0 && $GRPS >= 4 * $PRPS"
+  PORPS=$(med "${ORPS[portkey]}")
+  goal "open loop: rps at p99<=5ms >= 4x Portkey (is $GORPS against $PORPS)" "$GORPS > 0 && $GORPS >= 4 * $PORPS"
 else echo "  n/a      Portkey goals: ${SKIP[portkey]:-portkey arm not run}"; fi
 goal "added time to first token p99 <= 1000 us (is $GTT us)" "$GTT <= 1000"
 goal "$STREAMS concurrent streams on one core, no lost chunk ($MANY_GW)" "$(grep -q "complete=$STREAMS " <<<"$MANY_GW " && echo 1 || echo 0)"
