@@ -25,6 +25,11 @@ if (args is ["open", ..])
     return await OpenLoopBench.RunAsync(args);
 }
 
+if (args is ["redis-rtt", ..])
+{
+    return await RedisRoundTripBench.RunAsync(args);
+}
+
 if (args is ["tokens", ..])
 {
     return TokenCountBench.Run(args);
