@@ -11,8 +11,9 @@
 # Measures: added latency at concurrency 1 (p50, p99) for a 1 KB chat request; requests per second at p99 <= 5 ms,
 # twice: closed loop (wrk at each of BENCH_CONNS connections, the best rate whose p99 stays in budget) and open loop
 # (bench/Gateway.Bench open: wrk2 is not packaged here; requests sent at each rate of BENCH_RATES over
-# BENCH_OPEN_CONNS connections, each timed from when it was due, the highest rate whose p99 stays in budget);
-# streaming time to first event and gaps between events (bench/Gateway.Bench stream); CPU time per request of the proxy and of Redis + Postgres (/proc utime+stime over the rate runs);
+# BENCH_OPEN_CONNS connections, each timed from its send or from joining the queue for a busy connection, the highest
+# rate whose p99 stays in budget); streaming time to first event and gaps between events (bench/Gateway.Bench
+# stream); CPU time per request of the proxy and of Redis + Postgres (/proc utime+stime over the rate runs);
 # resident memory idle and peak under load; Redis commands per request; BENCH_STREAMS concurrent streams through the
 # gateway with every chunk counted. Ends with the goals of the issue, met or NOT met (never fails).
 # Usage: bench/compare.sh [rounds] [seconds]   env: BENCH_CONNS ("1 4 8 16 32 64"), BENCH_STREAMS (5000),

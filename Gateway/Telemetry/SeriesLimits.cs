@@ -14,7 +14,7 @@ namespace Gateway.Telemetry;
 /// </summary>
 internal sealed class SeriesLimits
 {
-    /// <summary>Below this OpenTelemetry's own floor gains nothing worth the risk of a bound counted short.</summary>
+    /// <summary>No limit is set lower: it would save a few kilobytes and risk a bound counted short.</summary>
     private const int Least = 100;
 
     private readonly long _models;

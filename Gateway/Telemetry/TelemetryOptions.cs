@@ -29,7 +29,7 @@ internal sealed class TelemetryOptions
     /// <summary>The most series one of the gateway's metrics may keep (default 20,000). Each gateway metric is given
     /// room for every series its labels allow (7 token classes × models, and so on); only the product with the tenant
     /// label can exceed this, and series past it are counted under <c>otel_metric_overflow="true"</c>. OpenTelemetry
-    /// allocates a metric's series at start, about 100 bytes each.</summary>
+    /// allocates a metric's series when it is first recorded, about 130 bytes each.</summary>
     [Range(2_000, 1_000_000)]
     public int MaxSeriesPerMetric { get; set; } = 20_000;
 
