@@ -24,10 +24,9 @@ internal sealed class CaptureResult
     /// document); false for a cut stream.</summary>
     public bool Finished { get; set; }
 
-    /// <summary>Text delivered to the client, for estimating output when usage is missing.</summary>
-    public StringBuilder DeliveredText { get; } = new();
-
-    public long DeliveredTextOverflowChars { get; set; }
+    /// <summary>Text delivered to the client, for estimating output when usage is missing (bounded: see
+    /// <see cref="Usage.DeliveredText"/>).</summary>
+    public DeliveredText DeliveredText { get; } = new();
 
     /// <summary>Largest usage block kept as <see cref="RawUsage"/>: real ones are well under 1 KB; a hostile upstream's
     /// megabytes would bloat every copy of the event. The counts are read all the same.</summary>

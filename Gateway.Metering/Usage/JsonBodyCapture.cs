@@ -44,7 +44,6 @@ internal sealed class JsonBodyCapture : IUsageCapture
         Result.ServedModel = _scanner.Model;
         Result.ErrorSeen = _scanner.HasError;
         Result.Finished = !_scanner.Invalid;
-        Result.DeliveredTextOverflowChars = _scanner.TextOverflowChars;
         return ReadOnlyMemory<byte>.Empty;
     }
 

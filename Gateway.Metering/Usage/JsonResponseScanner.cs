@@ -20,8 +20,7 @@ internal sealed class JsonResponseScanner : IDisposable
     /// the event's JSON (default depth 64) must never meet a deeper one.</summary>
     private const int MaxUsageDepth = 8;
 
-    private readonly StringBuilder? _text;
-    private readonly int _textLimit;
+    private readonly DeliveredText? _text;
     private TextCapture _capture;
     private JsonReaderState _state;
     private byte[]? _carry;
@@ -39,11 +38,10 @@ internal sealed class JsonResponseScanner : IDisposable
     private bool _mirrorIsGroq;
     private bool _mirrorTooDeep;
 
-    public JsonResponseScanner(TextCapture capture, StringBuilder? text, int textLimit = 1 << 22)
+    public JsonResponseScanner(TextCapture capture, DeliveredText? text)
     {
         _capture = capture;
         _text = text;
-        _textLimit = textLimit;
         Reset(capture);
     }
 
@@ -75,9 +73,6 @@ internal sealed class JsonResponseScanner : IDisposable
     /// <c>null</c>) as offsets into the fed bytes; (-1, -1) when there is none. Lets a caller remove a usage field
     /// the client never asked for.</summary>
     public (long Start, long End) NullUsageSpan { get; private set; }
-
-    /// <summary>Chars of delivered text that did not fit in the builder; estimated at about 4 chars a token.</summary>
-    public long TextOverflowChars { get; private set; }
 
     /// <summary>Starts a new document, keeping nothing from the last one.</summary>
     public void Reset(TextCapture capture)
@@ -331,19 +326,7 @@ internal sealed class JsonResponseScanner : IDisposable
                 value = JsonText.Read(ref reader);
             }
 
-            var room = _textLimit - _text.Length;
-            if (room >= value.Length)
-            {
-                _text.Append(value);
-                return;
-            }
-
-            if (room > 0)
-            {
-                _text.Append(value[..room]);
-            }
-
-            TextOverflowChars += value.Length - Math.Max(room, 0);
+            _text.Append(value);
         }
         finally
         {

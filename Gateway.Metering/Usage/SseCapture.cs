@@ -34,7 +34,6 @@ internal abstract class SseCapture : IUsageCapture
         _output.ResetWrittenCount();
         Drain(final: true);
         _output.Write(_splitter.TakeRemainder()); // a cut event still reaches the client, byte for byte
-        Result.DeliveredTextOverflowChars = Scanner.TextOverflowChars;
         Finish();
         return _output.WrittenMemory;
     }

@@ -16,7 +16,7 @@ public sealed class JsonResponseScannerTests
         var bytes = Encoding.UTF8.GetBytes(Completion);
         for (var split = 0; split <= bytes.Length; split++)
         {
-            var text = new StringBuilder();
+            var text = new DeliveredText();
             using var scanner = new JsonResponseScanner(TextCapture.Completions, text);
             scanner.Feed(bytes.AsSpan(0, split), isFinal: false);
             scanner.Feed(bytes.AsSpan(split), isFinal: false);
@@ -97,17 +97,17 @@ public sealed class JsonResponseScannerTests
     [Fact]
     public void Feed_TextBeyondLimit_CountsOverflow()
     {
-        var text = new StringBuilder();
-        using var scanner = new JsonResponseScanner(TextCapture.Completions, text, textLimit: 10);
+        var text = new DeliveredText(limit: 10);
+        using var scanner = new JsonResponseScanner(TextCapture.Completions, text);
         scanner.Feed(Encoding.UTF8.GetBytes("""{"choices":[{"message":{"content":"0123456789abcdefghij"}}]}"""), isFinal: true);
 
         Assert.Equal("0123456789", text.ToString());
-        Assert.Equal(10, scanner.TextOverflowChars);
+        Assert.Equal(10, text.OverflowChars);
     }
 
     private static JsonResponseScanner Scan(string json)
     {
-        var scanner = new JsonResponseScanner(TextCapture.Completions, new StringBuilder());
+        var scanner = new JsonResponseScanner(TextCapture.Completions, new DeliveredText());
         scanner.Feed(Encoding.UTF8.GetBytes(json), isFinal: true);
         return scanner;
     }

@@ -7,7 +7,7 @@ namespace Gateway.Capture;
 /// it arrives (only a held-back partial SSE event waits for its end), and the usage capture sees it on the way.
 /// The capture is picked at the first write, when status and content type are known.
 /// </summary>
-internal sealed class CaptureStream(Stream inner, HttpResponse response, ApiKind api, bool stripInjectedUsage, TimeProvider time, long startedAt, bool drain = false) : Stream
+internal sealed class CaptureStream(Stream inner, HttpResponse response, ApiKind api, bool stripInjectedUsage, TimeProvider time, long startedAt, bool drain = false, TokenEstimator? estimator = null, string? model = null) : Stream
 {
     private IUsageCapture? _capture;
 
@@ -102,7 +102,13 @@ internal sealed class CaptureStream(Stream inner, HttpResponse response, ApiKind
     private IUsageCapture Start()
     {
         Streamed = response.ContentType?.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
-        return UsageCaptures.Create(api, Streamed, stripInjectedUsage && Streamed);
+        var capture = UsageCaptures.Create(api, Streamed, stripInjectedUsage && Streamed);
+        if (estimator is not null)
+        {
+            capture.Result.DeliveredText.CountWith(estimator, model); // long answers are counted as they pass
+        }
+
+        return capture;
     }
 
     protected override void Dispose(bool disposing)

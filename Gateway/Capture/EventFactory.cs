@@ -14,6 +14,9 @@ namespace Gateway.Capture;
 /// </summary>
 internal sealed class EventFactory(TokenEstimator estimator)
 {
+    /// <summary>The tokenizer estimates are made with (also the capture's, counting long answers as they pass).</summary>
+    public TokenEstimator Estimator => estimator;
+
     public MeteringEvent Create(RequestContext request, RequestOutcome outcome, AdmissionDecision decision)
     {
         var capture = outcome.Capture;
@@ -137,8 +140,7 @@ internal sealed class EventFactory(TokenEstimator estimator)
         long output = 0;
         if (capture is not null && request.Api != ApiKind.Embeddings)
         {
-            output = estimator.Count(request.Facts.Model, capture.DeliveredText.ToString())
-                + ((capture.DeliveredTextOverflowChars + 3) / 4);
+            output = capture.DeliveredText.EstimateTokens(estimator, request.Facts.Model);
         }
 
         return new TokenUsage(input, output).Normalized();

@@ -206,7 +206,7 @@ internal sealed class ProxyHandler(
 
         var originalBody = context.Response.Body;
         var drain = _options.Drains(request.Identity.TenantId);
-        var capture = new CaptureStream(originalBody, context.Response, api, inject, time, startedAt, drain);
+        var capture = new CaptureStream(originalBody, context.Response, api, inject, time, startedAt, drain, events.Estimator, facts.Model);
         context.Response.Body = capture;
         var error = ForwarderError.None;
         using var drainLimit = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
