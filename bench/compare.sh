@@ -15,9 +15,10 @@
 # rate whose p99 stays in budget); streaming time to first event and gaps between events (bench/Gateway.Bench
 # stream); CPU time per request of the proxy and of Redis + Postgres (/proc utime+stime over the rate runs);
 # resident memory idle and peak under load; Redis commands per request; BENCH_STREAMS concurrent streams through the
-# gateway with every chunk counted. Ends with the goals of the issue, met or NOT met (never fails).
+# gateway with every chunk counted, and BENCH_LONG long answers ("200 100000": streams and tokens each; "0 0" skips).
+# Ends with the goals of the issue, met or NOT met (never fails).
 # Usage: bench/compare.sh [rounds] [seconds]   env: BENCH_CONNS ("1 4 8 16 32 64"), BENCH_STREAMS (5000),
-#        BENCH_RATES ("250 500 1000 2000 3000 4000 6000 8000 12000 16000 24000 32000"), BENCH_OPEN_CONNS (64),
+#        BENCH_LONG ("200 100000"), BENCH_RATES ("250 500 1000 2000 3000 4000 6000 8000 12000 16000 24000 32000"), BENCH_OPEN_CONNS (64),
 #        BENCH_ARMS ("direct nginx bare gateway portkey"), BENCH_WARMUP (20: seconds of load per arm before round 1),
 #        BENCH_GATEWAY_ENV (extra VAR=value settings for both of this gateway's arms, bare and fully on),
 #        BENCH_BUILD (jit, the default, or aot: both of this gateway's arms run as the Native AOT binary)
@@ -29,6 +30,7 @@ read -r -a RATES <<<"${BENCH_RATES:-250 500 1000 2000 3000 4000 6000 8000 12000 
 OPEN_CONNS="${BENCH_OPEN_CONNS:-64}"
 read -r -a ARMS <<<"${BENCH_ARMS:-direct nginx bare gateway portkey}"
 STREAMS="${BENCH_STREAMS:-5000}"
+read -r LONG_STREAMS LONG_TOKENS <<<"${BENCH_LONG:-200 100000}"
 # A .NET process pinned to one core keeps compiling under load for ~25 s (tier-0 -> instrumented -> tier-1; ~5,600
 # methods and 3 s of JIT time in the first 6 s, a few percent of the core until ~25 s, dotnet-counters). Rounds
 # measured before that compare a compiler with a steady state, so every arm gets the same warm-up under load.
@@ -195,9 +197,9 @@ read -r mon_reqs mon_cmds mon_evals <<<"$(redis_roundtrips "${URL[gateway]}" 3 |
 
 # Many concurrent streams through the gateway (and straight to the simulator, to tell its limits from ours).
 STREAM_CHUNKS=20; STREAM_DELAY=100
-many() { # arm -> RESULT fields (the tool exits 1 when a stream lost anything: that is a result, not a reason to stop)
+many() { # arm [streams chunks delay] -> RESULT fields (the tool exits 1 when a stream lost anything: a result, not a reason to stop)
   local hdr=() out; IFS='|' read -r -a hdr <<<"${HEADERS[$1]:-}"
-  out="$(taskset -c 1 dotnet "$BENCH_DLL" streams "${URL[$1]}/v1/chat/completions" "$STREAMS" "$STREAM_CHUNKS" "$STREAM_DELAY" "${hdr[@]}" 2>&1)" || true
+  out="$(taskset -c 1 dotnet "$BENCH_DLL" streams "${URL[$1]}/v1/chat/completions" "${2:-$STREAMS}" "${3:-$STREAM_CHUNKS}" "${4:-$STREAM_DELAY}" "${hdr[@]}" 2>&1)" || true
   grep -m1 '^RESULT ' <<<"$out" | sed 's/^RESULT //' || echo "no result: $(tail -n 2 <<<"$out" | tr '\n' ' ')"
 }
 MANY_DIRECT="$(many direct)"
@@ -205,6 +207,15 @@ gw_peak="$(mktemp)"; echo 0 >"$gw_peak"; peak_rss "$gw_peak" "${PIDS[gateway]}" 
 MANY_GW="$(many gateway)"
 kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
 MANY_GW_RSS=$(( $(cat "$gw_peak") / 1024 )); rm -f "$gw_peak"
+# Long answers (a reasoning model's): LONG_STREAMS streams of LONG_TOKENS one-token chunks each, as fast as they come.
+# What a request keeps of its answer's text while it streams is what this measures.
+LONG_GW=""; LONG_GW_RSS=0
+if [ "$LONG_STREAMS" -gt 0 ]; then
+  gw_peak="$(mktemp)"; echo 0 >"$gw_peak"; peak_rss "$gw_peak" "${PIDS[gateway]}" & sampler=$!
+  LONG_GW="$(many gateway "$LONG_STREAMS" "$LONG_TOKENS" 0)"
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+  LONG_GW_RSS=$(( $(cat "$gw_peak") / 1024 )); rm -f "$gw_peak"
+fi
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---- report -------------------------------------------------------------------------------------------------
@@ -248,6 +259,8 @@ $(for arm in "${ACTIVE[@]}"; do echo "  $arm: ${OLADDER[$arm]}"; done)
 $STREAMS concurrent streams, $STREAM_CHUNKS chunks each, ${STREAM_DELAY} ms apart:
   direct : $MANY_DIRECT
   gateway: $MANY_GW; gateway peak RSS $MANY_GW_RSS MB
+$LONG_STREAMS concurrent answers of $LONG_TOKENS tokens (one a chunk, no pause):
+  gateway: ${LONG_GW:-skipped}; gateway peak RSS $LONG_GW_RSS MB
 TXT
 
 # ---- goals -------------------------------------------------------------------------------------------------
@@ -278,5 +291,6 @@ goal "RSS idle <= 60 MB (is ${IDLE_RSS[gateway]} MB)" "${IDLE_RSS[gateway]} <= 6
 GPEAK=$(med "${PEAK[gateway]}")
 goal "RSS under load <= 200 MB (peak $GPEAK MB over the rate runs)" "$GPEAK <= 200"
 goal "RSS with $STREAMS concurrent streams <= 200 MB (peak $MANY_GW_RSS MB)" "$MANY_GW_RSS <= 200"
+[ "$LONG_STREAMS" -gt 0 ] && goal "RSS with $LONG_STREAMS answers of $LONG_TOKENS tokens streaming <= 200 MB (peak $LONG_GW_RSS MB; all whole: $LONG_GW)" "$LONG_GW_RSS <= 200 && $(grep -q "complete=$LONG_STREAMS " <<<"$LONG_GW " && echo 1 || echo 0)"
 goal "one Redis script before a request and one after (is $(awk "BEGIN{printf \"%.3f\", $mon_evals/($mon_reqs>0?$mon_reqs:1)}") scripts/request)" "$mon_reqs > 0 && $mon_evals / $mon_reqs >= 1.99 && $mon_evals / $mon_reqs <= 2.01"
 echo; echo "took $SECONDS s; written to ${OUT#$ROOT/}"

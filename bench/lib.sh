@@ -42,7 +42,9 @@ pin_services 1
 wait_up() { for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 || curl -sf "http://127.0.0.1:$1/v1/models" >/dev/null 2>&1 && return 0; sleep 0.2; done; echo "port $1 did not come up" >&2; return 1; }
 
 start_simulator() {
-  taskset -c 1 dotnet "$DLL" --simulator --urls "http://127.0.0.1:$SIM_PORT" --Logging:LogLevel:Default=Warning >/tmp/bench-sim.log 2>&1 &
+  # Answers up to a million tokens (the long-answer streams ask for 100,000); the rest ask for a few.
+  taskset -c 1 dotnet "$DLL" --simulator --urls "http://127.0.0.1:$SIM_PORT" --Logging:LogLevel:Default=Warning \
+    --Simulator:MaxTokens=1000000 >/tmp/bench-sim.log 2>&1 &
   BENCH_PIDS+=($!)
   wait_up "$SIM_PORT"
 }
