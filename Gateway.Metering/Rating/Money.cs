@@ -13,6 +13,10 @@ internal static class Money
     /// <summary>Largest amount accepted from the admin API: 1e12 USD, far inside <see cref="long"/> micros.</summary>
     public const decimal MaxAmount = 1_000_000_000_000m;
 
+    /// <summary>Largest balance a credit may lead to: <see cref="MaxAmount"/> in micros, a ninth of <see cref="long"/>'s
+    /// range, so the live wallet's 64-bit counters never overflow.</summary>
+    public const long MaxBalanceMicros = 1_000_000_000_000 * MicrosPerUnit;
+
     public static bool TryToMicros(decimal amount, out long micros)
     {
         micros = 0;

@@ -28,9 +28,15 @@ internal sealed class WalletPosting(WalletLedger ledger, WalletStore wallets, Wa
     {
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            if (await apply() >= 0)
+            var applied = await apply();
+            if (applied >= 0)
             {
                 return;
+            }
+
+            if (applied == -2)
+            {
+                throw new InvalidOperationException($"Tenant {tenantId}'s balance would overflow; the entry is in the ledger, not in the live wallet.");
             }
 
             // No live wallet yet: it is built from the ledger, this entry included.

@@ -184,6 +184,25 @@ public sealed class AdmissionTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Credits_PastTheLargestBalance_400AndTheBalanceStays()
+    {
+        var (tenant, _, _) = await Gateway.NewTenantAsync(credit: 0m);
+
+        var responses = new List<HttpResponseMessage>();
+        for (var i = 0; i < 10; i++) // ten of the largest credit would overflow a 64-bit count of micros
+        {
+            responses.Add(await Gateway.Admin.PostAsJsonAsync($"/admin/tenants/{tenant}/credits", new { amount = 1_000_000_000_000m, idempotency_key = "max-" + i }));
+        }
+
+        Assert.Equal(HttpStatusCode.Created, responses[0].StatusCode);
+        Assert.All(responses.Skip(1), r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+        var error = (await responses[1].Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Contains("would take the balance past", error.GetProperty("message").GetString());
+        Assert.Equal(1_000_000_000_000m, (await Gateway.WalletAsync(tenant)).GetProperty("balance").GetDecimal());
+    }
+
+    [Fact]
     public async Task Credits_UnknownTenant_404()
     {
         var response = await Gateway.Admin.PostAsJsonAsync($"/admin/tenants/{TestServices.NewTenantId()}/credits", new { amount = 1, idempotency_key = "k" });

@@ -166,6 +166,18 @@ public sealed class WalletScriptTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Credit_BalanceWouldOverflow_RefusedAndNotMarkedApplied()
+    {
+        var tenant = await NewWalletAsync(9_000_000_000_000_000_000);
+
+        Assert.Equal(-2, await _wallets.CreditAsync(tenant, 43, 500_000_000_000_000_000));
+
+        Assert.Equal(9_000_000_000_000_000_000, (await _wallets.ReadAsync(tenant, Now))!.Value.BalanceMicros);
+        Assert.False(await _redis.GetDatabase().SetContainsAsync(WalletKeys.For(tenant).AppliedCredits, "43"));
+        Assert.Equal(1, await _wallets.CreditAsync(tenant, 44, -1_000_000)); // what fits still applies
+    }
+
+    [Fact]
     public async Task Admit_InactiveTenant_Refused()
     {
         var tenant = TestServices.NewTenantId();

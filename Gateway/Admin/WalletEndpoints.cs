@@ -63,6 +63,14 @@ internal static class WalletEndpoints
             return missing;
         }
 
+        // Redis keeps the balance in a 64-bit integer of micros. A credit that overflowed it would be in the ledger
+        // and never in the live wallet, so the balance may not pass what one credit may be (1e12 USD).
+        if (await wallets.ReadAsync(id, time.GetUtcNow()) is { } current && current.BalanceMicros > Money.MaxBalanceMicros - micros)
+        {
+            return GatewayError.InvalidRequest(
+                $"'amount' would take the balance past {Money.Format(Money.MaxBalanceMicros)} USD (it is {Money.Format(current.BalanceMicros)} USD).", "amount").ToResult();
+        }
+
         var (credit, _) = await posting.CreditAsync(id, micros, body.IdempotencyKey, body.ExpiresAt, body.Note, body.Priority ?? 1, cancellationToken);
         var wallet = await wallets.ReadAsync(id, time.GetUtcNow());
         return AdminRequest.Json(ToResponse(id, wallet ?? default, credit), AdminJsonContext.Default.WalletResponse, StatusCodes.Status201Created);
