@@ -30,6 +30,11 @@ if (args is ["redis-rtt", ..])
     return await RedisRoundTripBench.RunAsync(args);
 }
 
+if (args is ["wallet-scripts", ..])
+{
+    return await WalletScriptBench.RunAsync(args);
+}
+
 if (args is ["tokens", ..])
 {
     return TokenCountBench.Run(args);
