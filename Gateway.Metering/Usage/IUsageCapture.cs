@@ -13,5 +13,9 @@ internal interface IUsageCapture : IDisposable
     /// <summary>The upstream body ended; returns bytes still held back that the client must get.</summary>
     ReadOnlyMemory<byte> Complete();
 
+    /// <summary>The bytes last returned have been written: buffers go back to the pool until the next piece (what was
+    /// returned is no longer valid).</summary>
+    void Release();
+
     CaptureResult Result { get; }
 }

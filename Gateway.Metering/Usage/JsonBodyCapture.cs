@@ -47,5 +47,10 @@ internal sealed class JsonBodyCapture : IUsageCapture
         return ReadOnlyMemory<byte>.Empty;
     }
 
+    public void Release()
+    {
+        // Nothing to give back: it hands the client the upstream's own bytes.
+    }
+
     public void Dispose() => _scanner.Dispose();
 }

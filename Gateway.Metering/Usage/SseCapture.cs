@@ -9,8 +9,8 @@ namespace Gateway.Metering.Usage;
 internal abstract class SseCapture : IUsageCapture
 {
     private readonly SseEventSplitter _splitter = new();
-    private readonly ArrayBufferWriter<byte> _scratch = new(1024);
-    private readonly ArrayBufferWriter<byte> _output = new(4096);
+    private readonly PooledBufferWriter _scratch = new(1024);
+    private readonly PooledBufferWriter _output = new(4096);
 
     protected SseCapture(TextCapture textCapture)
     {
@@ -59,8 +59,18 @@ internal abstract class SseCapture : IUsageCapture
         }
     }
 
+    /// <summary>Whether any pooled buffer is held now (between pieces: only for an event not yet whole).</summary>
+    public bool HoldsBuffers => _output.HoldsBuffer || _scratch.HoldsBuffer || _splitter.HoldsBuffer;
+
+    public void Release()
+    {
+        _output.Release();
+        _scratch.Release();
+    }
+
     public void Dispose()
     {
+        Release();
         _splitter.Dispose();
         Scanner.Dispose();
     }

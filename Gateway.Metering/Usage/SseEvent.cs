@@ -25,7 +25,7 @@ internal readonly ref struct SseEvent
     public bool IsDone => Data.SequenceEqual("[DONE]"u8);
 
     /// <summary>Reads the fields of <paramref name="raw"/>; multi-line data is joined into <paramref name="scratch"/>.</summary>
-    public static SseEvent Parse(ReadOnlySpan<byte> raw, ArrayBufferWriter<byte> scratch)
+    public static SseEvent Parse(ReadOnlySpan<byte> raw, PooledBufferWriter scratch)
     {
         ReadOnlySpan<byte> name = default;
         ReadOnlySpan<byte> firstData = default;

@@ -15,6 +15,31 @@ public sealed class CaptureStreamTests
     private static readonly TokenEstimator Estimator = new(Options.Create(new TokenizerOptions()));
 
     [Fact]
+    public async Task OpenStream_BetweenWholeEvents_HoldsNoBuffer()
+    {
+        var context = new DefaultHttpContext();
+        context.Response.ContentType = "text/event-stream";
+        var client = new MemoryStream();
+        var capture = new CaptureStream(client, context.Response, ApiKind.ChatCompletions, stripInjectedUsage: true, TimeProvider.System, 0, estimator: Estimator, model: "gpt-4o");
+
+        for (var i = 0; i < 100; i++)
+        {
+            await capture.WriteAsync(Encoding.UTF8.GetBytes($"data: {{\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\" word{i}\"}}}}],\"usage\":null}}\n\n"));
+            Assert.False(capture.HoldsBuffers, $"after event {i}"); // 5,000 open streams waiting for a token hold nothing of ours
+        }
+
+        await capture.WriteAsync("data: {\"choices\":[{\"index\":0,"u8.ToArray()); // half an event waits for its end
+        Assert.True(capture.HoldsBuffers);
+        await capture.WriteAsync("\"delta\":{\"content\":\"!\"}}]}\n\n"u8.ToArray());
+        Assert.False(capture.HoldsBuffers);
+
+        var text = Encoding.UTF8.GetString(client.ToArray());
+        Assert.Contains("word99", text);
+        Assert.DoesNotContain("\"usage\":null", text); // the injected usage fields were still taken out
+        Assert.EndsWith("\"content\":\"!\"}}]}\n\n", text);
+    }
+
+    [Fact]
     public async Task LongStreamWithoutUsage_ClientGetsEveryByte_TextCountedAsItPasses()
     {
         var context = new DefaultHttpContext();

@@ -65,7 +65,7 @@ public sealed class SseEventSplitterTests
     [Fact]
     public void Parse_MultiLineData_JoinsWithLineFeed()
     {
-        var scratch = new System.Buffers.ArrayBufferWriter<byte>();
+        var scratch = new PooledBufferWriter();
         var sse = SseEvent.Parse("event: message_delta\ndata: {\"a\":\ndata: 1}\n\n"u8, scratch);
 
         Assert.Equal("message_delta", Encoding.UTF8.GetString(sse.Name));
@@ -77,7 +77,7 @@ public sealed class SseEventSplitterTests
     [Fact]
     public void Parse_DataWithoutSpace_IsRead()
     {
-        var sse = SseEvent.Parse("data:[DONE]\r\n\r\n"u8, new System.Buffers.ArrayBufferWriter<byte>());
+        var sse = SseEvent.Parse("data:[DONE]\r\n\r\n"u8, new PooledBufferWriter());
 
         Assert.True(sse.IsDone);
         Assert.Equal(5, sse.SingleDataOffset);

@@ -24,6 +24,9 @@ internal sealed class CaptureStream(Stream inner, HttpResponse response, ApiKind
 
     public long StartedAt => startedAt;
 
+    /// <summary>Whether the capture holds a pooled buffer now; between pieces of a stream, only for an event not yet whole.</summary>
+    public bool HoldsBuffers => (_capture as SseCapture)?.HoldsBuffers == true;
+
     /// <summary>Ends the capture; writes any held-back bytes (a cut SSE event) unless the client is gone.</summary>
     public async Task<CaptureResult?> CompleteAsync(bool clientGone)
     {
@@ -53,24 +56,28 @@ internal sealed class CaptureStream(Stream inner, HttpResponse response, ApiKind
     {
         var capture = _capture ??= Start();
         var toClient = capture.Observe(buffer);
-        if (toClient.IsEmpty)
-        {
-            return;
-        }
-
-        FirstByteAt ??= time.GetTimestamp();
-        if (ClientLeft)
-        {
-            return; // draining: nobody to write to
-        }
-
         try
         {
+            if (toClient.IsEmpty)
+            {
+                return;
+            }
+
+            FirstByteAt ??= time.GetTimestamp();
+            if (ClientLeft)
+            {
+                return; // draining: nobody to write to
+            }
+
             await inner.WriteAsync(toClient, cancellationToken);
         }
         catch (Exception ex) when (drain && ex is IOException or OperationCanceledException or ObjectDisposedException)
         {
             ClientLeft = true; // keep reading the upstream for its final usage
+        }
+        finally
+        {
+            capture.Release(); // written: an open stream waiting for its next token holds no buffer of ours
         }
     }
 
