@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Text.Json;
+using Gateway.Metering.Usage;
 
 namespace Gateway.Metering.Events;
 
@@ -9,23 +9,25 @@ namespace Gateway.Metering.Events;
 /// <see cref="Dispose"/> only once Redis has answered: until then the client may still be writing it to the socket
 /// (after a timeout it may write it later), so on a failure it is left to the garbage collector.
 /// </summary>
-internal sealed class PooledEventJson : IBufferWriter<byte>, IDisposable
+internal sealed class PooledEventJson : IDisposable
 {
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    private byte[] _buffer;
-    private int _written;
+    private readonly PooledBufferWriter _buffer = new(2048);
+    private int _disposed;
 
-    private PooledEventJson(int size) => _buffer = ArrayPool<byte>.Shared.Rent(size);
+    private PooledEventJson()
+    {
+    }
 
-    public ReadOnlyMemory<byte> Json => _buffer.AsMemory(0, _written);
+    public ReadOnlyMemory<byte> Json => _buffer.WrittenMemory;
 
     public static PooledEventJson Write(MeteringEvent meteringEvent)
     {
-        var json = new PooledEventJson(2048);
-        var writer = t_writer ??= new Utf8JsonWriter(json);
-        writer.Reset(json);
+        var json = new PooledEventJson();
+        var writer = t_writer ??= new Utf8JsonWriter(json._buffer);
+        writer.Reset(json._buffer);
         try
         {
             JsonSerializer.Serialize(writer, meteringEvent, EventJsonContext.Default.MeteringEvent);
@@ -38,40 +40,11 @@ internal sealed class PooledEventJson : IBufferWriter<byte>, IDisposable
         return json;
     }
 
-    public void Advance(int count) => _written += count;
-
-    public Memory<byte> GetMemory(int sizeHint = 0)
-    {
-        Grow(sizeHint);
-        return _buffer.AsMemory(_written);
-    }
-
-    public Span<byte> GetSpan(int sizeHint = 0)
-    {
-        Grow(sizeHint);
-        return _buffer.AsSpan(_written);
-    }
-
     public void Dispose()
     {
-        var buffer = Interlocked.Exchange(ref _buffer, []);
-        _written = 0;
-        if (buffer.Length > 0)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _buffer.Release();
         }
-    }
-
-    private void Grow(int sizeHint)
-    {
-        if (_buffer.Length - _written >= Math.Max(sizeHint, 1))
-        {
-            return;
-        }
-
-        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _written + sizeHint));
-        _buffer.AsSpan(0, _written).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = larger;
     }
 }

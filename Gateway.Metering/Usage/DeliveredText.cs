@@ -27,9 +27,6 @@ internal sealed class DeliveredText(int limit = DeliveredText.DefaultLimit)
     /// <summary>Characters past the limit, neither kept nor counted (no tokenizer was given).</summary>
     public long OverflowChars { get; private set; }
 
-    /// <summary>Characters kept now.</summary>
-    public int Length => _length;
-
     /// <summary>Characters held in memory now (the buffer, which grows to what is kept).</summary>
     public int Capacity => _chars.Length;
 

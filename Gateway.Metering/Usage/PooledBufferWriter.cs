@@ -5,7 +5,8 @@ namespace Gateway.Metering.Usage;
 /// <summary>
 /// A growable byte buffer from the shared pool that is given back whenever its bytes are no longer needed
 /// (<see cref="Release"/>), not kept for its owner's life: a stream's capture holds none while it waits for the next
-/// token, which thousands of open streams do most of the time.
+/// token, which thousands of open streams do most of the time; an event's JSON (<see cref="Events.PooledEventJson"/>)
+/// goes back once Redis has answered.
 /// </summary>
 internal sealed class PooledBufferWriter(int initialSize = 4096) : IBufferWriter<byte>, IDisposable
 {
@@ -30,12 +31,6 @@ internal sealed class PooledBufferWriter(int initialSize = 4096) : IBufferWriter
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = [];
         }
-    }
-
-    public void Write(ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(GetSpan(bytes.Length));
-        _written += bytes.Length;
     }
 
     public void Advance(int count)
