@@ -1,11 +1,13 @@
 using System.Text;
 using Gateway.Metering.Requests;
 using Gateway.Metering.Usage;
+using Gateway.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Tests.Requests;
 
 /// <summary>The input text of a request, counted on every admission: same count either way, and no text allocated.</summary>
+[Collection(AllocationCollection.Name)]
 public sealed class RequestTextTests
 {
     private static readonly TokenEstimator Estimator = new(Options.Create(new TokenizerOptions()));
