@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 
 namespace Gateway.Metering.Tokens;
@@ -9,7 +11,10 @@ namespace Gateway.Metering.Tokens;
 /// and any other piece is byte-pair merged lowest rank first. Only the count is kept, never the ids, so nothing is
 /// allocated per piece; the vocabulary is a <see cref="TiktokenVocabulary"/>.
 /// </summary>
-internal sealed class TiktokenCounter(TiktokenVocabulary vocabulary, PreTokenizer preTokenizer, IReadOnlyCollection<string> specialTokens)
+/// <remarks>With <paramref name="asciiPattern"/> (o200k's split pattern) a text without special tokens is split by
+/// <see cref="O200kAsciiSplitter"/> where it is ASCII, and by the pattern itself from where it is not until its pieces
+/// are ASCII again.</remarks>
+internal sealed class TiktokenCounter(TiktokenVocabulary vocabulary, PreTokenizer preTokenizer, IReadOnlyCollection<string> specialTokens, Regex? asciiPattern = null)
 {
     /// <summary>Pieces up to this many bytes merge by linear scans (cache-friendly); longer ones through a heap, so a
     /// megabyte without a break costs O(n log n), not O(n²). Both give the same merges.</summary>
@@ -33,29 +38,15 @@ internal sealed class TiktokenCounter(TiktokenVocabulary vocabulary, PreTokenize
         Span<byte> buffer = stackalloc byte[256];
         try
         {
+            if (asciiPattern is not null && !text.Contains("<|", StringComparison.Ordinal))
+            {
+                return CountSplittingAscii(text, asciiPattern, ref buffer, ref rented);
+            }
+
             foreach (var (offset, length) in preTokenizer.PreTokenize(text))
             {
                 var piece = text.Slice(offset, length);
-                if (IsSpecial(piece))
-                {
-                    count++;
-                    continue;
-                }
-
-                var needed = piece.Length * 3;
-                if (needed > buffer.Length)
-                {
-                    if (rented is not null)
-                    {
-                        ArrayPool<byte>.Shared.Return(rented);
-                    }
-
-                    rented = ArrayPool<byte>.Shared.Rent(needed);
-                    buffer = rented;
-                }
-
-                var written = ToUtf8(piece, buffer);
-                count += CountPiece(buffer[..written]);
+                count += IsSpecial(piece) ? 1 : CountPiece(piece, ref buffer, ref rented);
             }
         }
         finally
@@ -67,6 +58,59 @@ internal sealed class TiktokenCounter(TiktokenVocabulary vocabulary, PreTokenize
         }
 
         return count;
+    }
+
+    private int CountSplittingAscii(ReadOnlySpan<char> text, Regex pattern, ref Span<byte> buffer, ref byte[]? rented)
+    {
+        var count = 0;
+        var at = 0;
+        while (at < text.Length)
+        {
+            for (int length; at < text.Length && (length = O200kAsciiSplitter.Match(text, at)) > 0; at += length)
+            {
+                count += CountPiece(text.Slice(at, length), ref buffer, ref rented);
+            }
+
+            if (at == text.Length)
+            {
+                break;
+            }
+
+            var backToAscii = false;
+            foreach (var match in pattern.EnumerateMatches(text, at))
+            {
+                var piece = text.Slice(match.Index, match.Length);
+                count += CountPiece(piece, ref buffer, ref rented);
+                at = match.Index + match.Length;
+                if (at < text.Length && text[at] <= 0x7F && Ascii.IsValid(piece))
+                {
+                    backToAscii = true;
+                    break;
+                }
+            }
+
+            at = backToAscii ? at : text.Length;
+        }
+
+        return count;
+    }
+
+    private int CountPiece(ReadOnlySpan<char> piece, ref Span<byte> buffer, ref byte[]? rented)
+    {
+        var needed = piece.Length * 3;
+        if (needed > buffer.Length)
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+
+            rented = ArrayPool<byte>.Shared.Rent(needed);
+            buffer = rented;
+        }
+
+        var written = ToUtf8(piece, buffer);
+        return CountPiece(buffer[..written]);
     }
 
     /// <summary>Tokens of one pre-tokenized piece (UTF-8).</summary>

@@ -5,7 +5,7 @@ using Microsoft.ML.Tokenizers;
 /// <summary>
 /// Exact token counting (issue #7: admission counts every prompt): the gateway's <see cref="TiktokenCounter"/> against
 /// Microsoft.ML.Tokenizers' <see cref="TiktokenTokenizer"/>, which it replaced. Load time, heap kept by one loaded
-/// encoding, and counts per second on the benchmark's 1 KB prompt, a 64 KB mixed text and 64 KB of letters without a
+/// encoding, and counts per second on the benchmark's 1 KB prompt, 1 KB of English with typographic quotes, a 64 KB mixed text and 64 KB of letters without a
 /// break (one piece to merge: quadratic in the reference); arms alternate in rounds, the same counts asserted.
 /// Usage: dotnet run -c Release --project bench/Gateway.Bench -- tokens [encoding] [rounds] [seconds per arm]
 /// </summary>
@@ -22,10 +22,11 @@ internal static class TokenCountBench
         Console.WriteLine($"encoding {encoding}: load ours {oursLoad:F0} ms, reference {refLoad:F0} ms; heap kept ours {oursHeap / 1048576.0:F1} MB, reference {refHeap / 1048576.0:F1} MB ({(double)refHeap / oursHeap:F1}x)");
 
         var prompt = string.Concat(Enumerable.Repeat("The quick brown fox jumps over the lazy dog. ", 20)); // bench/chat.lua's
+        var quoted = string.Concat(Enumerable.Repeat("She said “it’s fine” — then left. ", 30)); // English as pasted: a few characters beyond ASCII
         var mixed = string.Concat(Enumerable.Repeat("Hello, wörld! 日本語のテキスト。 def f(x): return x**2 # 12345 😀 https://example.com/a?b=c\n", 700));
         var random = new Random(3);
         var unbroken = new string(Enumerable.Range(0, 65_536).Select(_ => (char)('a' + random.Next(26))).ToArray()); // one "word": the merge path
-        foreach (var (name, text) in new[] { ("1 KB prompt", prompt), ("64 KB mixed", mixed), ("64 KB without a break", unbroken) })
+        foreach (var (name, text) in new[] { ("1 KB prompt", prompt), ("1 KB with typographic quotes", quoted), ("64 KB mixed", mixed), ("64 KB without a break", unbroken) })
         {
             if (ours.Count(text) != reference.CountTokens(text))
             {
