@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 
 namespace Gateway.Metering.Tokens;
@@ -11,10 +10,9 @@ namespace Gateway.Metering.Tokens;
 /// and any other piece is byte-pair merged lowest rank first. Only the count is kept, never the ids, so nothing is
 /// allocated per piece; the vocabulary is a <see cref="TiktokenVocabulary"/>.
 /// </summary>
-/// <remarks>With <paramref name="asciiPattern"/> (o200k's split pattern) a text without special tokens is split by
-/// <see cref="O200kAsciiSplitter"/> where it is ASCII, and by the pattern itself from where it is not until its pieces
-/// are ASCII again.</remarks>
-internal sealed class TiktokenCounter(TiktokenVocabulary vocabulary, PreTokenizer preTokenizer, IReadOnlyCollection<string> specialTokens, Regex? asciiPattern = null)
+/// <remarks>With an <paramref name="ascii"/> splitter a text without special tokens is split by it where the text is
+/// ASCII, and by the encoding's pattern from where it is not until the pattern's pieces are ASCII again.</remarks>
+internal sealed class TiktokenCounter(TiktokenVocabulary vocabulary, PreTokenizer preTokenizer, IReadOnlyCollection<string> specialTokens, AsciiSplitter? ascii = null)
 {
     /// <summary>Pieces up to this many bytes merge by linear scans (cache-friendly); longer ones through a heap, so a
     /// megabyte without a break costs O(n log n), not O(n²). Both give the same merges.</summary>
@@ -38,9 +36,9 @@ internal sealed class TiktokenCounter(TiktokenVocabulary vocabulary, PreTokenize
         Span<byte> buffer = stackalloc byte[256];
         try
         {
-            if (asciiPattern is not null && !text.Contains("<|", StringComparison.Ordinal))
+            if (ascii is not null && !text.Contains("<|", StringComparison.Ordinal))
             {
-                return CountSplittingAscii(text, asciiPattern, ref buffer, ref rented);
+                return CountSplittingAscii(text, ascii, ref buffer, ref rented);
             }
 
             foreach (var (offset, length) in preTokenizer.PreTokenize(text))
@@ -60,13 +58,13 @@ internal sealed class TiktokenCounter(TiktokenVocabulary vocabulary, PreTokenize
         return count;
     }
 
-    private int CountSplittingAscii(ReadOnlySpan<char> text, Regex pattern, ref Span<byte> buffer, ref byte[]? rented)
+    private int CountSplittingAscii(ReadOnlySpan<char> text, AsciiSplitter splitter, ref Span<byte> buffer, ref byte[]? rented)
     {
         var count = 0;
         var at = 0;
         while (at < text.Length)
         {
-            for (int length; at < text.Length && (length = O200kAsciiSplitter.Match(text, at)) > 0; at += length)
+            for (int length; at < text.Length && (length = splitter.Match(text, at)) > 0; at += length)
             {
                 count += CountPiece(text.Slice(at, length), ref buffer, ref rented);
             }
@@ -77,7 +75,7 @@ internal sealed class TiktokenCounter(TiktokenVocabulary vocabulary, PreTokenize
             }
 
             var backToAscii = false;
-            foreach (var match in pattern.EnumerateMatches(text, at))
+            foreach (var match in splitter.Pattern.EnumerateMatches(text, at))
             {
                 var piece = text.Slice(match.Index, match.Length);
                 count += CountPiece(piece, ref buffer, ref rented);

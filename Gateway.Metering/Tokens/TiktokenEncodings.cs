@@ -17,7 +17,7 @@ internal static partial class TiktokenEncodings
     public static readonly string[] Known = [O200kBase, Cl100kBase];
 
     internal const string O200kPattern = @"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+";
-    private const string Cl100kPattern = @"'(?i:[sdmt]|ll|ve|re)|(?>[^\r\n\p{L}\p{N}]?)(?>\p{L}+)|(?>\p{N}{1,3})| ?(?>[^\s\p{L}\p{N}]+)(?>[\r\n]*)|(?>\s+)$|\s*[\r\n]|\s+(?!\S)|\s";
+    internal const string Cl100kPattern = @"'(?i:[sdmt]|ll|ve|re)|(?>[^\r\n\p{L}\p{N}]?)(?>\p{L}+)|(?>\p{N}{1,3})| ?(?>[^\s\p{L}\p{N}]+)(?>[\r\n]*)|(?>\s+)$|\s*[\r\n]|\s+(?!\S)|\s";
 
     private static readonly Dictionary<string, int> O200kSpecial = new(StringComparer.Ordinal)
     {
@@ -43,8 +43,8 @@ internal static partial class TiktokenEncodings
     /// <summary>Loads an encoding (a few hundred milliseconds: call once and keep it).</summary>
     public static TiktokenCounter Create(string encoding) => encoding switch
     {
-        O200kBase => new TiktokenCounter(Load("Microsoft.ML.Tokenizers.Data.O200kBase"), new RegexPreTokenizer(O200kRegex(), O200kSpecial), O200kSpecial.Keys, asciiPattern: O200kRegex()),
-        Cl100kBase => new TiktokenCounter(Load("Microsoft.ML.Tokenizers.Data.Cl100kBase"), new RegexPreTokenizer(Cl100kRegex(), Cl100kSpecial), Cl100kSpecial.Keys),
+        O200kBase => new TiktokenCounter(Load("Microsoft.ML.Tokenizers.Data.O200kBase"), new RegexPreTokenizer(O200kRegex(), O200kSpecial), O200kSpecial.Keys, AsciiSplitter.ForO200k(O200kRegex())),
+        Cl100kBase => new TiktokenCounter(Load("Microsoft.ML.Tokenizers.Data.Cl100kBase"), new RegexPreTokenizer(Cl100kRegex(), Cl100kSpecial), Cl100kSpecial.Keys, AsciiSplitter.ForCl100k(Cl100kRegex())),
         _ => throw new ArgumentOutOfRangeException(nameof(encoding), encoding, $"Known encodings: {string.Join(", ", Known)}."),
     };
 

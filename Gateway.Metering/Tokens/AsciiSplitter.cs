@@ -3,25 +3,26 @@ using System.Text.RegularExpressions;
 namespace Gateway.Metering.Tokens;
 
 /// <summary>
-/// o200k's split pattern (<see cref="TiktokenEncodings"/>) written out by hand for ASCII text: the same pieces as the
-/// regex, at a fraction of its cost (the regex was half of counting a 1 KB prompt, and the admission counts every
+/// An encoding's split pattern (<see cref="TiktokenEncodings"/>) written out by hand for ASCII text: the same pieces as
+/// the regex, at a fraction of its cost (the regex was half of counting a 1 KB prompt, and the admission counts every
 /// prompt). <see cref="Match"/> gives up (-1) as soon as the regex would look at a character beyond ASCII, and the
-/// regex goes on from there. The character classes are asked of the regex engine itself when the type loads, so
-/// "letter", "digit" and "white space" mean here exactly what they mean to the pattern.
+/// regex (<see cref="Pattern"/>) goes on from there. The character classes are asked of the regex engine itself when
+/// the type loads, so "letter", "digit" and "white space" mean exactly what they mean to the patterns.
 /// </summary>
 /// <remarks>
-/// The pattern's alternatives, tried in order at each position, and what they come to on ASCII:
-/// 1. <c>[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?</c>
-///    and 2. <c>[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:...)?</c>: a word, with
-///    one character before it that is neither a line break, a letter nor a digit, then capitals, then small letters,
-///    then a contraction. Before a letter one of the two always matches.
-/// 3. <c>\p{N}{1,3}</c>: up to three digits.
-/// 4. <c> ?[^\s\p{L}\p{N}]+[\r\n/]*</c>: symbols, after one optional space, then any line breaks and slashes.
-/// 5. <c>\s*[\r\n]+</c>: white space up to and including its last line break.
-/// 6. <c>\s+(?!\S)</c>: white space, less its last character when text follows it.
-/// 7. <c>\s+</c>.
+/// <para>o200k's alternatives, tried in order at each position, and what they come to on ASCII:</para>
+/// <para>1 and 2. <c>[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?</c>
+/// and the same with <c>+</c> and <c>*</c> swapped: a word, after one character that is neither a line break, a
+/// letter nor a digit, as capitals then small letters, then a contraction. Before a letter one of the two matches.
+/// 3. <c>\p{N}{1,3}</c>. 4. <c> ?[^\s\p{L}\p{N}]+[\r\n/]*</c>: symbols, after one optional space, then line breaks
+/// and slashes. 5. <c>\s*[\r\n]+</c>: white space up to and including its last line break. 6. <c>\s+(?!\S)</c>: white
+/// space, less its last character when text follows it. 7. <c>\s+</c>.</para>
+/// <para>cl100k's: 1. <c>'(?i:[sdmt]|ll|ve|re)</c>: a contraction is a piece of its own. 2.
+/// <c>(?>[^\r\n\p{L}\p{N}]?)(?>\p{L}+)</c>: a word, after the same one character, letters of any case. 3. digits as
+/// above. 4. <c> ?(?>[^\s\p{L}\p{N}]+)(?>[\r\n]*)</c>: as above, without slashes. 5. <c>(?>\s+)$</c>: white space to
+/// the end of the text, whole. 6. <c>\s*[\r\n]</c>, 7. <c>\s+(?!\S)</c> and 8. <c>\s</c>: as 5–7 above.</para>
 /// </remarks>
-internal static class O200kAsciiSplitter
+internal sealed class AsciiSplitter
 {
     private const byte Beyond = 0; // not ASCII, or ASCII the rules below do not describe: the regex decides
     private const byte Capital = 1;
@@ -34,9 +35,20 @@ internal static class O200kAsciiSplitter
 
     private static readonly byte[] Classes = BuildClasses();
 
+    private readonly bool _cl100k;
+
+    private AsciiSplitter(Regex pattern, bool cl100k) => (Pattern, _cl100k) = (pattern, cl100k);
+
+    /// <summary>The split pattern this splitter writes out, which goes on where it gives up.</summary>
+    public Regex Pattern { get; }
+
+    public static AsciiSplitter ForO200k(Regex pattern) => new(pattern, cl100k: false);
+
+    public static AsciiSplitter ForCl100k(Regex pattern) => new(pattern, cl100k: true);
+
     /// <summary>The length of the piece the pattern matches at <paramref name="start"/>, or -1 when it depends on a
     /// character that is not ASCII.</summary>
-    public static int Match(ReadOnlySpan<char> text, int start)
+    public int Match(ReadOnlySpan<char> text, int start)
     {
         switch (ClassAt(text, start))
         {
@@ -45,6 +57,15 @@ internal static class O200kAsciiSplitter
             case Digit:
                 return Digits(text, start);
             case Symbol:
+                if (_cl100k && text[start] == '\'')
+                {
+                    var contraction = Contraction(text, start + 1);
+                    if (contraction != 0)
+                    {
+                        return contraction < 0 ? -1 : contraction + 1;
+                    }
+                }
+
                 return ClassAt(text, start + 1) switch
                 {
                     Beyond => -1,
@@ -66,9 +87,19 @@ internal static class O200kAsciiSplitter
         }
     }
 
-    private static int Word(ReadOnlySpan<char> text, int start, int letters)
+    private int Word(ReadOnlySpan<char> text, int start, int letters)
     {
         var at = letters;
+        if (_cl100k)
+        {
+            while (ClassAt(text, at) is Capital or Small)
+            {
+                at++;
+            }
+
+            return ClassAt(text, at) == Beyond ? -1 : at - start; // a letter beyond ASCII may go on with the word
+        }
+
         while (ClassAt(text, at) == Capital)
         {
             at++;
@@ -81,7 +112,7 @@ internal static class O200kAsciiSplitter
 
         if (ClassAt(text, at) == Beyond)
         {
-            return -1; // a letter beyond ASCII may go on with the word
+            return -1;
         }
 
         if (at < text.Length && text[at] == '\'')
@@ -92,14 +123,15 @@ internal static class O200kAsciiSplitter
                 return -1;
             }
 
-            at += contraction;
+            at += contraction == 0 ? 0 : contraction + 1;
         }
 
         return at - start;
     }
 
-    /// <summary>After an apostrophe: 1 or 2 for <c>(?i:s|t|re|ve|m|ll|d)</c>, 0 for none, -1 when that depends on a
-    /// character beyond ASCII (case-insensitive matching may take one of those for an ASCII letter).</summary>
+    /// <summary>After an apostrophe, the letters of a contraction: 1 or 2, 0 for none, -1 when that depends on a
+    /// character beyond ASCII (case-insensitive matching may take one of those for an ASCII letter). o200k takes
+    /// <c>s t re ve m ll d</c>, cl100k <c>s d m t ll ve re</c>: the same set.</summary>
     private static int Contraction(ReadOnlySpan<char> text, int at)
     {
         if (at >= text.Length)
@@ -116,11 +148,11 @@ internal static class O200kAsciiSplitter
         switch (char.ToLowerInvariant(text[at]))
         {
             case 's' or 't' or 'm' or 'd':
-                return 2;
+                return 1;
             case 'r' or 'v':
-                return second > 0x7F ? -1 : char.ToLowerInvariant(second) == 'e' ? 3 : 0;
+                return second > 0x7F ? -1 : char.ToLowerInvariant(second) == 'e' ? 2 : 0;
             case 'l':
-                return second > 0x7F ? -1 : char.ToLowerInvariant(second) == 'l' ? 3 : 0;
+                return second > 0x7F ? -1 : char.ToLowerInvariant(second) == 'l' ? 2 : 0;
             default:
                 return 0;
         }
@@ -137,7 +169,7 @@ internal static class O200kAsciiSplitter
         return at - start < 3 && ClassAt(text, at) == Beyond ? -1 : at - start;
     }
 
-    private static int Symbols(ReadOnlySpan<char> text, int start, int symbols)
+    private int Symbols(ReadOnlySpan<char> text, int start, int symbols)
     {
         var at = symbols;
         while (ClassAt(text, at) == Symbol)
@@ -150,7 +182,7 @@ internal static class O200kAsciiSplitter
             return -1; // a symbol beyond ASCII would go on with the run
         }
 
-        while (at < text.Length && text[at] is '\r' or '\n' or '/')
+        while (at < text.Length && (text[at] is '\r' or '\n' || (text[at] == '/' && !_cl100k)))
         {
             at++;
         }
@@ -158,7 +190,7 @@ internal static class O200kAsciiSplitter
         return at - start;
     }
 
-    private static int WhiteSpace(ReadOnlySpan<char> text, int start)
+    private int WhiteSpace(ReadOnlySpan<char> text, int start)
     {
         var end = start;
         while (ClassAt(text, end) is Blank or LineBreak)
@@ -171,15 +203,20 @@ internal static class O200kAsciiSplitter
             return -1; // white space beyond ASCII would go on with the run
         }
 
+        if (_cl100k && end == text.Length)
+        {
+            return end - start; // cl100k 5
+        }
+
         for (var last = end - 1; last >= start; last--)
         {
             if (text[last] is '\r' or '\n')
             {
-                return last + 1 - start; // 5
+                return last + 1 - start; // o200k 5, cl100k 6
             }
         }
 
-        return end == text.Length || end - start == 1 ? end - start : end - start - 1; // 6, else 7
+        return end == text.Length || end - start == 1 ? end - start : end - start - 1; // 6 and 7, cl100k 7 and 8
     }
 
     private static byte ClassAt(ReadOnlySpan<char> text, int at)

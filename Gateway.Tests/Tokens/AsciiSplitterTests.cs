@@ -6,12 +6,19 @@ using Microsoft.ML.Tokenizers;
 namespace Gateway.Tests.Tokens;
 
 /// <summary>
-/// The hand-written o200k split must give exactly the regex's pieces: on ASCII it never hands over, and where a
-/// character beyond ASCII appears it hands over at a piece boundary of the regex, so the regex goes on from there.
+/// The hand-written splits (o200k and cl100k) must give exactly their regex's pieces: on ASCII they never hand over,
+/// and where a character beyond ASCII appears they hand over at a piece boundary of the regex, so the regex goes on
+/// from there.
 /// </summary>
-public sealed class O200kAsciiSplitterTests
+public sealed class AsciiSplitterTests
 {
-    private static readonly Regex Pattern = new(TiktokenEncodings.O200kPattern);
+    private static readonly Dictionary<string, AsciiSplitter> Splitters = new()
+    {
+        [TiktokenEncodings.O200kBase] = AsciiSplitter.ForO200k(new Regex(TiktokenEncodings.O200kPattern)),
+        [TiktokenEncodings.Cl100kBase] = AsciiSplitter.ForCl100k(new Regex(TiktokenEncodings.Cl100kPattern)),
+    };
+
+    public static TheoryData<string> Encodings => [.. TiktokenEncodings.Known];
 
     private static readonly string AllAscii = new(Enumerable.Range(0, 128).Select(c => (char)c).ToArray());
 
@@ -29,7 +36,24 @@ public sealed class O200kAsciiSplitterTests
 
     private static readonly string[] Beyond = ["é", "É", "日", "😀", "\u00a0", "\u0085", "\u2028", "\u0301", "٣", "ſ", "\u212a", "\ud800", "“", "—"];
 
-    public static TheoryData<string> Samples =>
+    public static TheoryData<string, string> Samples
+    {
+        get
+        {
+            var data = new TheoryData<string, string>();
+            foreach (var encoding in TiktokenEncodings.Known)
+            {
+                foreach (var text in SampleTexts)
+                {
+                    data.Add(encoding, text);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    private static readonly string[] SampleTexts =
     [
         "The quick brown fox jumps over the lazy dog. ",
         "I'm sure you're right; HE'LL say we'd've known. They'RE here. don't DON'T o'clock '",
@@ -43,40 +67,47 @@ public sealed class O200kAsciiSplitterTests
         "\n",
         "   ",
         "\v\f x",
+        "x \n ",
+        "x \n \n",
+        "end\n",
+        "'sam 'll 'lx ''s 'Re x'VE",
     ];
 
     [Theory]
     [MemberData(nameof(Samples))]
-    public void Match_Samples_SplitsAsTheRegex(string text) => AssertSplitsAsTheRegex(text, mustFinish: true);
+    public void Match_Samples_SplitsAsTheRegex(string encoding, string text) => AssertSplitsAsTheRegex(Splitters[encoding], text, mustFinish: true);
 
-    [Fact]
-    public void Match_RandomAsciiTexts_SplitsAsTheRegexAndNeverHandsOver()
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public void Match_RandomAsciiTexts_SplitsAsTheRegexAndNeverHandsOver(string encoding)
     {
         var random = new Random(20261128);
         for (var i = 0; i < 20_000; i++)
         {
-            AssertSplitsAsTheRegex(RandomText(random, random.Next(0, 120), beyondEvery: 0), mustFinish: true);
+            AssertSplitsAsTheRegex(Splitters[encoding], RandomText(random, random.Next(0, 120), beyondEvery: 0), mustFinish: true);
         }
     }
 
-    [Fact]
-    public void Match_CharactersBeyondAscii_HandsOverAtOneOfTheRegexPieces()
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public void Match_CharactersBeyondAscii_HandsOverAtOneOfTheRegexPieces(string encoding)
     {
         var random = new Random(11);
         var handedOver = 0;
         for (var i = 0; i < 20_000; i++)
         {
-            handedOver += AssertSplitsAsTheRegex(RandomText(random, random.Next(1, 120), beyondEvery: 25), mustFinish: false) ? 0 : 1;
+            handedOver += AssertSplitsAsTheRegex(Splitters[encoding], RandomText(random, random.Next(1, 120), beyondEvery: 25), mustFinish: false) ? 0 : 1;
         }
 
         Assert.True(handedOver > 5_000, $"only {handedOver} texts handed over to the regex");
     }
 
-    [Fact]
-    public void Count_RandomAsciiTexts_EqualsTheReference()
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public void Count_RandomAsciiTexts_EqualsTheReference(string encoding)
     {
-        var ours = TiktokenEncodings.Create(TiktokenEncodings.O200kBase);
-        var reference = TiktokenTokenizer.CreateForEncoding(TiktokenEncodings.O200kBase);
+        var ours = TiktokenEncodings.Create(encoding);
+        var reference = TiktokenTokenizer.CreateForEncoding(encoding);
         var random = new Random(5);
         for (var i = 0; i < 4_000; i++)
         {
@@ -87,10 +118,10 @@ public sealed class O200kAsciiSplitterTests
 
     /// <summary>Walks the text with the splitter; every piece must be the regex's piece at that place. True when the
     /// splitter got to the end, false when it handed over (at a place where a regex piece starts).</summary>
-    private static bool AssertSplitsAsTheRegex(string text, bool mustFinish)
+    private static bool AssertSplitsAsTheRegex(AsciiSplitter splitter, string text, bool mustFinish)
     {
         var expected = new List<(int Index, int Length)>();
-        foreach (var match in Pattern.EnumerateMatches(text))
+        foreach (var match in splitter.Pattern.EnumerateMatches(text))
         {
             expected.Add((match.Index, match.Length));
         }
@@ -99,7 +130,7 @@ public sealed class O200kAsciiSplitterTests
         var piece = 0;
         while (at < text.Length)
         {
-            var length = O200kAsciiSplitter.Match(text, at);
+            var length = splitter.Match(text, at);
             if (length < 0)
             {
                 Assert.False(mustFinish, $"handed over at {at} in {Escape(text)}");
