@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Hashing;
 using System.Text;
 using Microsoft.ML.Tokenizers;
 
@@ -20,7 +21,22 @@ internal sealed class TiktokenCounter(TiktokenVocabulary vocabulary, PreTokenize
 
     private const int PooledStateLimit = 1 << 16;
 
+    /// <summary>Pieces that take merges and are at least this long (UTF-8) have their counts kept: a prompt's long
+    /// pieces recur (the same system prompt, the conversation so far, languages whose pieces are whole phrases), and a
+    /// merge costs a microsecond or more where a lookup costs nanoseconds.</summary>
+    internal const int KeptPieceMinBytes = 12;
+
+    /// <summary>Kept counts: a fixed table of 128 KB, one 64-bit entry a slot, the slot chosen by the piece's hash. An
+    /// entry is the rest of the 64-bit hash (44 bits) and the count (20 bits), written and read whole, so threads
+    /// need no lock and nothing is allocated; a newer piece takes the slot of an older one. Two different pieces match
+    /// only if 58 bits of their hashes agree (about one lookup in 10^17).</summary>
+    internal const int KeptSlots = 1 << 14;
+
+    private const int CountBits = 20;
+    private const ulong CountMask = (1UL << CountBits) - 1;
+
     private readonly string[] _specialTokens = [.. specialTokens];
+    private readonly ulong[] _kept = new ulong[KeptSlots];
 
     public TiktokenVocabulary Vocabulary => vocabulary;
 
@@ -107,8 +123,41 @@ internal sealed class TiktokenCounter(TiktokenVocabulary vocabulary, PreTokenize
             buffer = rented;
         }
 
-        var written = ToUtf8(piece, buffer);
-        return CountPiece(buffer[..written]);
+        var bytes = buffer[..ToUtf8(piece, buffer)];
+        return bytes.Length < KeptPieceMinBytes || vocabulary.Contains(bytes) ? CountPiece(bytes) : CountMerged(bytes);
+    }
+
+    /// <summary>A piece of at least <see cref="KeptPieceMinBytes"/> that is no token: its kept count, or its merges
+    /// (then kept).</summary>
+    private int CountMerged(ReadOnlySpan<byte> bytes)
+    {
+        var hash = XxHash3.HashToUInt64(bytes);
+        ref var slot = ref _kept[(int)(hash & (KeptSlots - 1))];
+        var tag = hash & ~CountMask;
+        var entry = Volatile.Read(ref slot);
+        if (entry != 0 && (entry & ~CountMask) == tag)
+        {
+            return (int)(entry & CountMask);
+        }
+
+        var count = bytes.Length <= LinearMergeLimit ? MergeLinear(bytes) : MergeWithHeap(bytes);
+        if ((uint)count <= CountMask)
+        {
+            Volatile.Write(ref slot, tag | (uint)count);
+        }
+
+        return count;
+    }
+
+    /// <summary>How many piece counts are kept now (for tests).</summary>
+    internal int KeptPieces => _kept.Count(entry => entry != 0);
+
+    /// <summary>Sets the kept count of a piece (for tests: a count that differs shows that counting took it).</summary>
+    internal void Keep(string piece, int count)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(piece);
+        var hash = XxHash3.HashToUInt64(bytes);
+        _kept[(int)(hash & (KeptSlots - 1))] = (hash & ~CountMask) | (uint)count;
     }
 
     /// <summary>Tokens of one pre-tokenized piece (UTF-8).</summary>

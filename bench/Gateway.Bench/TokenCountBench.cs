@@ -5,7 +5,7 @@ using Microsoft.ML.Tokenizers;
 /// <summary>
 /// Exact token counting (issue #7: admission counts every prompt): the gateway's <see cref="TiktokenCounter"/> against
 /// Microsoft.ML.Tokenizers' <see cref="TiktokenTokenizer"/>, which it replaced. Load time, heap kept by one loaded
-/// encoding, and counts per second on the benchmark's 1 KB prompt, 1 KB of English with typographic quotes, a 64 KB mixed text and 64 KB of letters without a
+/// encoding, and counts per second on the benchmark's 1 KB prompt, 1 KB of English with typographic quotes, 1 KB of CJK (one text, and 2,000 in turn), a 64 KB mixed text and 64 KB of letters without a
 /// break (one piece to merge: quadratic in the reference); arms alternate in rounds, the same counts asserted.
 /// Usage: dotnet run -c Release --project bench/Gateway.Bench -- tokens [encoding] [rounds] [seconds per arm]
 /// </summary>
@@ -26,8 +26,19 @@ internal static class TokenCountBench
         var mixed = string.Concat(Enumerable.Repeat("Hello, wörld! 日本語のテキスト。 def f(x): return x**2 # 12345 😀 https://example.com/a?b=c\n", 700));
         var random = new Random(3);
         var unbroken = new string(Enumerable.Range(0, 65_536).Select(_ => (char)('a' + random.Next(26))).ToArray()); // one "word": the merge path
-        foreach (var (name, text) in new[] { ("1 KB prompt", prompt), ("1 KB with typographic quotes", quoted), ("64 KB mixed", mixed), ("64 KB without a break", unbroken) })
+        // 1 KB of CJK (330 characters, three bytes each): its pieces are whole phrases that take merges, so a repeated
+        // text is counted from the kept counts, and 2,000 different texts in turn show what keeping them costs.
+        const string han = "日本語中文文本很长的句子テキストです한국어的了是我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会家可下而过天去能对小多然于心学么之都好看起发当没成只如事把还用第样道想作种开美总从无情己面最女但现前些所同日手又行意动方期它头经长儿回位分爱老因很给名法间斯知世什两次使身者被高已亲其进此话常与活正感";
+        var cjk = Enumerable.Range(0, 2_000).Select(_ => new string(Enumerable.Range(0, 330).Select(i => i % 7 == 6 ? '，' : han[random.Next(han.Length)]).ToArray())).ToArray();
+        var turn = 0;
+        (string Name, Func<string> Text)[] samples =
+        [
+            ("1 KB prompt", () => prompt), ("1 KB with typographic quotes", () => quoted), ("1 KB of CJK, the same text", () => cjk[0]),
+            ("1 KB of CJK, 2,000 texts in turn", () => cjk[turn++ % cjk.Length]), ("64 KB mixed", () => mixed), ("64 KB without a break", () => unbroken),
+        ];
+        foreach (var (name, next) in samples)
         {
+            var text = next();
             if (ours.Count(text) != reference.CountTokens(text))
             {
                 Console.WriteLine($"MISMATCH on {name}: ours {ours.Count(text)}, reference {reference.CountTokens(text)}");
@@ -38,8 +49,8 @@ internal static class TokenCountBench
             var refRates = new List<double>();
             for (var r = 0; r < rounds; r++)
             {
-                oursRates.Add(Rate(() => ours.Count(text), seconds));
-                refRates.Add(Rate(() => reference.CountTokens(text), seconds));
+                oursRates.Add(Rate(() => ours.Count(next()), seconds));
+                refRates.Add(Rate(() => reference.CountTokens(next()), seconds));
             }
 
             oursRates.Sort();
